@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "posrevoke",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "posrevoked", targets: ["posrevoked"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        // The only module that imports libsystemd.
+        .target(name: "PosrevokeSystemd", dependencies: ["CSystemd"]),
+        // Pure domain: config, tick math, fleet model, detection rules, alert lifecycle.
+        .target(
+            name: "PosrevokeCore",
+            dependencies: [
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The deterministic simulated fleet, shared by the in-process driver and later the simulator binary.
+        .target(name: "PosrevokeSimulation", dependencies: ["PosrevokeCore"]),
+        // I/O: scheduler, drivers, store, journald, signals, sd_notify.
+        .target(
+            name: "PosrevokeDaemon",
+            dependencies: [
+                "PosrevokeCore",
+                "PosrevokeSimulation",
+                "PosrevokeSystemd",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "posrevoked",
+            dependencies: [
+                "PosrevokeDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PosrevokeCoreTests", dependencies: ["PosrevokeCore", "PosrevokeSimulation"]),
+        .testTarget(
+            name: "PosrevokeDaemonTests",
+            dependencies: [
+                "PosrevokeDaemon",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+    ]
+)
+
+// Shared settings, applied once to every Swift target.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,17 @@
+/// Stable journal `MESSAGE_ID`s. Never change one: operators filter and alert on them.
+public enum MessageID {
+    public static let lingeringCreditPay = "5176092aa5164af3a56674a16cff81c0"
+    public static let creditPayAttempt = "9aa437a4d2064e079bad0be1f23262b5"
+    public static let terminalUnreachable = "3bdac23e360e4ae9b8333a6267ad0e01"
+    public static let paymentFailureRate = "5bca33936a504cb39fc078763e69948b"
+    /// Many transitions coalesced into one entry by flood control.
+    public static let alertSummary = "6d29ed60afeb44be8a6d482b989f801c"
+    public static let reloadRejected = "539b8593b38a4c9e91014438664cf889"
+    public static let reloadApplied = "3ca54efd06ce47c9ac470eb116060b71"
+    public static let daemonReady = "c45c1a19eb4048ad96abb5afdd7bb832"
+    public static let daemonStopping = "4c769eb8c92a40a6bbd7631755ba862e"
+    /// Journal entries were dropped because the send queue was full.
+    public static let journalDropped = "5bb51c15f44b449faa827cf8a72f4d7d"
+    /// The state store refused a write (disk full, I/O error); polls are retried.
+    public static let storeWriteFailed = "5e2b7f0d1c6a4b8e9f3d2a1c0b9e8d7f"
+}

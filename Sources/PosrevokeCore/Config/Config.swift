@@ -1,0 +1,154 @@
+import Foundation
+
+/// The whole validated configuration. Every field has a default, so a config file only states what differs.
+public struct DaemonConfig: Sendable, Equatable {
+    public var daemon = DaemonSection()
+    public var polling = PollingSection()
+    public var detection = DetectionSection()
+    public var alerts = AlertsSection()
+    public var store = StoreSection()
+    public var simulation = SimulationSection()
+    public var terminals: [Terminal] = []
+
+    public init() {}
+
+    public func terminal(_ id: String) -> Terminal? { terminals.first { $0.id == id } }
+}
+
+/// Process-wide knobs.
+public struct DaemonSection: Sendable, Equatable {
+    /// Where the SQLite state lives when neither `--state-dir` nor `$STATE_DIRECTORY` says otherwise.
+    public var stateDirectory: String? = nil
+    /// How often the `STATUS=` line is refreshed.
+    public var statusInterval: Duration = .seconds(5)
+    public init() {}
+}
+
+/// How terminals are polled.
+public struct PollingSection: Sendable, Equatable {
+    public var interval: Duration = .seconds(30)
+    public var timeout: Duration = .seconds(10)
+    public var maxConcurrent = 64
+    public var pageLimit = 500
+    public init() {}
+}
+
+/// Thresholds of the four detection rules.
+public struct DetectionSection: Sendable, Equatable {
+    public var lingeringCreditPay = LingeringRuleConfig()
+    public var creditPayAttempt = AttemptRuleConfig()
+    public var terminalUnreachable = UnreachableRuleConfig()
+    public var paymentFailureRate = FailureRateRuleConfig()
+    public init() {}
+}
+
+/// `lingering-credit-pay`: an approved credit-score payment after cutover.
+public struct LingeringRuleConfig: Sendable, Equatable {
+    public var enabled = true
+    /// The alert resolves once no lingering payment was seen for this long.
+    public var resolveAfter: Duration = .seconds(3600)
+    public var repeatInterval: Duration = .seconds(4 * 3600)
+    public init() {}
+}
+
+/// `credit-pay-attempt`: declined or failed credit-score-pay attempts after cutover.
+public struct AttemptRuleConfig: Sendable, Equatable {
+    public var enabled = true
+    public var threshold = 3
+    public var window: Duration = .seconds(900)
+    public var pendingFor: Duration = .zero
+    public var repeatInterval: Duration = .seconds(4 * 3600)
+    public init() {}
+}
+
+/// `terminal-unreachable`: consecutive failed polls.
+public struct UnreachableRuleConfig: Sendable, Equatable {
+    public var enabled = true
+    public var consecutiveFailures = 3
+    public var repeatInterval: Duration = .seconds(4 * 3600)
+    public init() {}
+}
+
+/// `payment-failure-rate`: the other methods fail more often than before cutover.
+public struct FailureRateRuleConfig: Sendable, Equatable {
+    public var enabled = true
+    public var window: Duration = .seconds(900)
+    /// Absolute rise over the baseline rate that counts as a breach (0.10 = ten percentage points).
+    public var margin = 0.10
+    /// Fewer payments than this in the window never fire.
+    public var minSample = 20
+    /// Pre-cutover payments needed before the terminal's own baseline replaces `baselineDefault`.
+    public var baselineMinSample = 50
+    public var baselineDefault = 0.02
+    public var pendingFor: Duration = .seconds(60)
+    public var repeatInterval: Duration = .seconds(4 * 3600)
+    public init() {}
+}
+
+/// Flood control for journal announcements.
+public struct AlertsSection: Sendable, Equatable {
+    /// Individual announcements allowed at once before coalescing starts.
+    public var burst = 50
+    /// Sustained individual announcements per second.
+    public var ratePerSecond = 10.0
+    /// How long a coalesced summary stays open to collect further transitions of its group.
+    public var summaryInterval: Duration = .seconds(10)
+    public init() {}
+}
+
+/// Retention of the state store.
+public struct StoreSection: Sendable, Equatable {
+    public var transactionRetention: Duration = .seconds(14 * 86400)
+    public init() {}
+}
+
+/// The embedded simulated fleet behind `driver: simulated`.
+public struct SimulationSection: Sendable, Equatable {
+    public var seed: UInt64 = 1
+    public var transactionsPerMinute = 4.0
+    /// Share of payments a customer tries with credit-score pay (before cutover they succeed).
+    public var creditPayShare = 0.15
+    public var scenario = ScenarioConfig()
+    public init() {}
+}
+
+/// Faults and behaviours the simulated fleet plays out; times are relative to the daemon's start.
+public struct ScenarioConfig: Sendable, Equatable {
+    /// Terminals that missed the update and keep approving credit-score pay after cutover.
+    public var missedUpdate: [String] = []
+    /// Share of post-cutover customers who still try credit-score pay on a clean terminal (declined).
+    public var stillTryingShare = 0.05
+    public var offline: [OfflineWindow] = []
+    public var errorBursts: [ErrorBurst] = []
+    public init() {}
+}
+
+/// A terminal that stops answering polls for a while.
+public struct OfflineWindow: Sendable, Equatable {
+    public var terminal: String
+    public var after: Duration
+    public var duration: Duration?
+
+    public init(terminal: String, after: Duration, duration: Duration?) {
+        self.terminal = terminal
+        self.after = after
+        self.duration = duration
+    }
+}
+
+/// A spell of errors in a non-credit method at one store.
+public struct ErrorBurst: Sendable, Equatable {
+    public var store: String
+    public var method: PaymentMethod
+    public var after: Duration
+    public var duration: Duration
+    public var errorRate: Double
+
+    public init(store: String, method: PaymentMethod, after: Duration, duration: Duration, errorRate: Double) {
+        self.store = store
+        self.method = method
+        self.after = after
+        self.duration = duration
+        self.errorRate = errorRate
+    }
+}

@@ -1,0 +1,57 @@
+import Yams
+
+/// Reads `simulation.scenario`: which simulated terminals misbehave, and when.
+enum ScenarioReader {
+    static func read(_ node: Node, _ p: String, _ s: inout ScenarioConfig, _ r: NodeReader) {
+        let keys = ["missed_update", "still_trying_share", "offline", "error_bursts"]
+        guard let m = r.mapping(node, p, keys: keys) else { return }
+        if let n = m["missed_update"], let items = r.sequence(n, "\(p).missed_update") {
+            s.missedUpdate = items.enumerated().compactMap { r.string($1, "\(p).missed_update[\($0)]") }
+        }
+        m["still_trying_share"].flatMap { r.double($0, "\(p).still_trying_share", min: 0, max: 1) }
+            .map { s.stillTryingShare = $0 }
+        if let n = m["offline"], let items = r.sequence(n, "\(p).offline") {
+            s.offline = items.enumerated().compactMap { readOffline($1, "\(p).offline[\($0)]", r) }
+        }
+        if let n = m["error_bursts"], let items = r.sequence(n, "\(p).error_bursts") {
+            s.errorBursts = items.enumerated().compactMap { readBurst($1, "\(p).error_bursts[\($0)]", r) }
+        }
+    }
+
+    private static func readOffline(_ node: Node, _ p: String, _ r: NodeReader) -> OfflineWindow? {
+        guard let m = r.mapping(node, p, keys: ["terminal", "after", "for"]) else { return nil }
+        guard let n = m["terminal"] else {
+            r.report("\(p).terminal", node, "is required")
+            return nil
+        }
+        guard let terminal = r.string(n, "\(p).terminal") else { return nil }
+        let after = m["after"].map { r.duration($0, "\(p).after") } ?? .some(.zero)
+        let duration = m["for"].flatMap { r.duration($0, "\(p).for", positive: true) }
+        guard let after else { return nil }
+        return OfflineWindow(terminal: terminal, after: after, duration: duration)
+    }
+
+    private static func readBurst(_ node: Node, _ p: String, _ r: NodeReader) -> ErrorBurst? {
+        guard let m = r.mapping(node, p, keys: ["store", "method", "after", "for", "error_rate"]) else { return nil }
+        for key in ["store", "method", "for", "error_rate"] where m[key] == nil {
+            r.report("\(p).\(key)", node, "is required")
+        }
+        guard let storeNode = m["store"], let methodNode = m["method"], let forNode = m["for"],
+            let rateNode = m["error_rate"]
+        else { return nil }
+        let store = r.string(storeNode, "\(p).store")
+        var method: PaymentMethod?
+        if let text = r.string(methodNode, "\(p).method") {
+            method = PaymentMethod(rawValue: text)
+            if method == nil || method == .creditScorePay {
+                r.report("\(p).method", methodNode, "must be one of: card, qr, cash")
+                method = nil
+            }
+        }
+        let after = m["after"].map { r.duration($0, "\(p).after") } ?? .some(.zero)
+        let duration = r.duration(forNode, "\(p).for", positive: true)
+        let rate = r.double(rateNode, "\(p).error_rate", min: 0, max: 1)
+        guard let store, let method, let after, let duration, let rate else { return nil }
+        return ErrorBurst(store: store, method: method, after: after, duration: duration, errorRate: rate)
+    }
+}

@@ -1,0 +1,57 @@
+public import Foundation
+
+/// Where a terminal stands in the cancellation of one credit provider.
+public enum CancellationState: String, Sendable, Codable, CaseIterable {
+    /// The provider is still offered; nothing is watched yet.
+    case active
+    /// The provider was switched off at `cutover`; any use after it is a finding.
+    case cancelled
+}
+
+/// The cancellation state of one terminal × provider pair.
+public struct ProviderCancellation: Sendable, Equatable, Codable {
+    public var state: CancellationState
+    public var cutover: Date?
+
+    public init(state: CancellationState, cutover: Date?) {
+        self.state = state
+        self.cutover = cutover
+    }
+
+    /// Whether a payment at `time` happened after this provider's cutover.
+    public func isAfterCutover(_ time: Date) -> Bool {
+        guard state == .cancelled, let cutover else { return false }
+        return time >= cutover
+    }
+}
+
+/// A POS terminal as the inventory declares it.
+public struct Terminal: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var store: String
+    public var tags: [String]
+    public var driver: String
+    public var pollInterval: Duration
+    public var providers: [CreditProvider: ProviderCancellation]
+
+    public init(
+        id: String,
+        store: String,
+        tags: [String] = [],
+        driver: String = "simulated",
+        pollInterval: Duration,
+        providers: [CreditProvider: ProviderCancellation]
+    ) {
+        self.id = id
+        self.store = store
+        self.tags = tags
+        self.driver = driver
+        self.pollInterval = pollInterval
+        self.providers = providers
+    }
+
+    /// The earliest cutover of any cancelled provider: traffic before it is this terminal's baseline.
+    public var earliestCutover: Date? {
+        providers.values.compactMap { $0.state == .cancelled ? $0.cutover : nil }.min()
+    }
+}

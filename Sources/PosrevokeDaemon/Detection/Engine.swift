@@ -1,0 +1,221 @@
+import Dispatch
+import Foundation
+import GRDB
+import Logging
+import PosrevokeCore
+import Synchronization
+
+/// Turns poll results into durable state and alert transitions, on its own serial queue.
+///
+/// Results that arrive while a commit is running are batched into the next one (group commit), so the
+/// loop never waits for `fsync`. Each batch's transactions, cursors, detector memory, alert records and
+/// outbox rows are committed together: a crash loses nothing that was acknowledged.
+final class Engine: @unchecked Sendable {
+    let queue = DispatchQueue(label: "posrevoke.engine")
+    private let store: StateStore
+    private let inventory: Inventory
+    private let clock: any WallClock
+    private let logger: Logger
+    let announcer: Announcer
+    private var config: DaemonConfig
+    private var detectors: [String: TerminalDetector]
+    private var alerts: AlertBook
+    private var pending: [PollResult] = []
+    private var draining = false
+    private var lastPrune = Date.distantPast
+    /// Called on the engine queue with the terminals whose results are now durable.
+    var onCommitted: (@Sendable ([String]) -> Void)?
+    /// What other queues may read without waiting for this one: firing count, counters, when a batch started.
+    let published = Mutex(EngineCounters())
+    private var counters = EngineCounters() {
+        didSet { published.withLock { $0 = counters } }
+    }
+
+    init(
+        config: DaemonConfig,
+        store: StateStore,
+        snapshot: StateStore.Snapshot,
+        inventory: Inventory,
+        clock: any WallClock,
+        logger: Logger
+    ) {
+        self.config = config
+        self.store = store
+        self.inventory = inventory
+        self.clock = clock
+        self.logger = logger
+        self.detectors = snapshot.detectors
+        self.alerts = AlertBook(records: snapshot.alerts)
+        self.announcer = Announcer(logger: logger, store: store, settings: config.alerts)
+        inventory.setCursors(snapshot.cursors)
+        announcer.submit(snapshot.outbox.map(\.announcement), outboxIDs: snapshot.outbox.map(\.id))
+    }
+
+    var firingCount: Int {
+        dispatchPrecondition(condition: .onQueue(queue))
+        return alerts.firingCount
+    }
+
+    var alertRecords: [AlertRecord] {
+        dispatchPrecondition(condition: .onQueue(queue))
+        return Array(alerts.records.values)
+    }
+
+    /// Hands over a poll result from any thread.
+    func submit(_ result: PollResult) {
+        queue.async {
+            self.pending.append(result)
+            guard !self.draining else { return }
+            self.draining = true
+            self.queue.async { self.drain() }
+        }
+    }
+
+    private func drain() {
+        let batch = pending
+        pending = []
+        draining = false
+        guard !batch.isEmpty else { return }
+        let now = clock.now()
+        counters.busySince = now
+        defer {
+            counters.busySince = nil
+            counters.firing = alerts.firingCount
+        }
+        var detectors = self.detectors
+        var alerts = self.alerts
+        var cursors: [String: Int64] = [:]
+        var announcements: [Announcement] = []
+        do {
+            let ids = try store.write { db -> [Int64] in
+                for result in batch {
+                    guard let terminal = config.terminal(result.terminal) else { continue }
+                    var detector = detectors[terminal.id] ?? TerminalDetector()
+                    switch result.page {
+                    case .success(let page):
+                        let fresh = try StateStore.insertNew(
+                            page.transactions, terminal: terminal.id, receivedAt: now, db)
+                        detector.ingest(fresh, terminal: terminal, observedAt: now)
+                        detector.pollSucceeded()
+                        try StateStore.saveCursor(terminal.id, nextAfter: page.nextAfter, at: now, db)
+                        cursors[terminal.id] = page.nextAfter
+                        counters.transactions += fresh.count
+                        counters.duplicates += page.transactions.count - fresh.count
+                    case .failure(let failure):
+                        detector.pollFailed(failure.reason)
+                        counters.failedPolls += 1
+                    }
+                    detector.prune(now: now, config: config.detection)
+                    let conditions = Rules.evaluate(detector, terminal: terminal, config: config.detection, now: now)
+                    let update = alerts.apply(conditions, store: terminal.store, config: config.detection, now: now)
+                    for record in update.changed { try StateStore.saveAlert(record, at: now, db) }
+                    announcements += update.announcements
+                    try StateStore.saveDetector(terminal.id, detector, db)
+                    detectors[terminal.id] = detector
+                }
+                return try StateStore.enqueue(announcements, db)
+            }
+            self.detectors = detectors
+            self.alerts = alerts
+            inventory.setCursors(cursors)
+            announcer.submit(announcements, outboxIDs: ids)
+            counters.commits += 1
+        } catch {
+            counters.failedCommits += 1
+            logger.error(
+                "cannot commit \(batch.count) poll results; they will be polled again: \(error)",
+                metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+            )
+        }
+        onCommitted?(batch.map(\.terminal))
+    }
+
+    /// Re-evaluates every terminal against the clock: windows expire, `for:` durations elapse, repeats fall due.
+    func evaluateAll() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let now = clock.now()
+        var alerts = self.alerts
+        var update = AlertBook.Update()
+        for terminal in config.terminals {
+            var detector = detectors[terminal.id] ?? TerminalDetector()
+            detector.prune(now: now, config: config.detection)
+            detectors[terminal.id] = detector
+            let conditions = Rules.evaluate(detector, terminal: terminal, config: config.detection, now: now)
+            let step = alerts.apply(conditions, store: terminal.store, config: config.detection, now: now)
+            update.changed += step.changed
+            update.announcements += step.announcements
+        }
+        commit(update, alerts: alerts, now: now)
+        counters.firing = self.alerts.firingCount
+        pruneTransactions(now: now)
+    }
+
+    /// Applies a reloaded config: thresholds take effect at the next evaluation; removed terminals are retired.
+    func apply(_ newConfig: DaemonConfig) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let now = clock.now()
+        let removed = Set(config.terminals.map(\.id)).subtracting(newConfig.terminals.map(\.id))
+        config = newConfig
+        announcer.apply(newConfig.alerts, now: now)
+        guard !removed.isEmpty else { return }
+        var alerts = self.alerts
+        let (update, removedKeys) = alerts.retire(terminals: removed, now: now)
+        do {
+            let ids = try store.write { db -> [Int64] in
+                for key in removedKeys { try StateStore.deleteAlert(key, db) }
+                for terminal in removed { try StateStore.forgetTerminal(terminal, db) }
+                return try StateStore.enqueue(update.announcements, db)
+            }
+            self.alerts = alerts
+            for terminal in removed {
+                detectors[terminal] = nil
+                inventory.forgetCursor(terminal)
+            }
+            announcer.submit(update.announcements, outboxIDs: ids)
+            counters.firing = self.alerts.firingCount
+        } catch {
+            logger.error("cannot retire removed terminals: \(error)")
+        }
+    }
+
+    private func commit(_ update: AlertBook.Update, alerts: AlertBook, now: Date) {
+        guard !update.changed.isEmpty || !update.announcements.isEmpty else {
+            self.alerts = alerts
+            return
+        }
+        do {
+            let ids = try store.write { db -> [Int64] in
+                for record in update.changed { try StateStore.saveAlert(record, at: now, db) }
+                return try StateStore.enqueue(update.announcements, db)
+            }
+            self.alerts = alerts
+            announcer.submit(update.announcements, outboxIDs: ids)
+        } catch {
+            logger.error("cannot save alert state; will retry at the next evaluation: \(error)")
+        }
+    }
+
+    private func pruneTransactions(now: Date) {
+        guard now.timeIntervalSince(lastPrune) >= 600 else { return }
+        lastPrune = now
+        let cutoff = now.addingTimeInterval(-config.store.transactionRetention.seconds)
+        do {
+            let removed = try store.write { try StateStore.prune(receivedBefore: cutoff, $0) }
+            if removed > 0 { logger.info("pruned \(removed) transactions older than the retention period") }
+        } catch {
+            logger.error("cannot prune old transactions: \(error)")
+        }
+    }
+}
+
+/// What the engine has done since start.
+struct EngineCounters: Sendable {
+    var firing = 0
+    /// When the batch being committed started; the watchdog stops pinging if a commit wedges.
+    var busySince: Date?
+    var commits = 0
+    var failedCommits = 0
+    var transactions = 0
+    var duplicates = 0
+    var failedPolls = 0
+}

@@ -1,0 +1,34 @@
+import Foundation
+public import PosrevokeCore
+
+/// How the daemon talks to terminals. One conformer per `driver:` value in the inventory.
+///
+/// The seam carries what the later network driver needs too: status, transactions and feedback after a
+/// cursor, and commands. Calls are async so a slow terminal only occupies its own task.
+public protocol TerminalDriver: Sendable {
+    func status(of terminal: Terminal) async throws -> TerminalStatus
+    func transactions(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> TransactionPage
+    func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws
+}
+
+/// Why a terminal could not be asked.
+public enum DriverError: Error, Sendable, CustomStringConvertible {
+    case unreachable(String)
+    case timedOut(Duration)
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let reason): "unreachable: \(reason)"
+        case .timedOut(let limit): "no answer within \(DurationText.format(limit))"
+        case .unsupported(let what): "not supported by this driver: \(what)"
+        }
+    }
+}
+
+extension TerminalDriver {
+    /// Terminals that cannot switch methods remotely need an operator; the job engine turns this into a gate.
+    public func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws {
+        throw DriverError.unsupported("switching \(provider.rawValue) remotely")
+    }
+}

@@ -1,0 +1,236 @@
+import Dispatch
+import Foundation
+public import Logging
+import PosrevokeCore
+import PosrevokeSimulation
+import PosrevokeSystemd
+
+/// The running daemon: wires config, store, drivers, scheduler, engine and journal together, and owns the
+/// process lifecycle (readiness, reload, watchdog, graceful stop).
+///
+/// Everything below runs on `loop`, the poll loop's serial queue, except commits, which run on the engine's.
+public final class Daemon: @unchecked Sendable {
+    let loop = DispatchQueue(label: "posrevoke.loop")
+    let options: DaemonOptions
+    let logger: Logger
+    let clock: SystemClock
+    private var config: DaemonConfig
+    private let store: StateStore
+    private let inventory = Inventory()
+    private let fleet: SimulatedFleet
+    private let engine: Engine
+    private let scheduler: PollScheduler
+    private var pollers: [String: Poller] = [:]
+    private var signalSources: [any DispatchSourceSignal] = []
+    private var timers: [any DispatchSourceTimer] = []
+    private var reloadState = "last reload ok"
+    private var lastWatchdogPing: UInt64 = 0
+    private var watchdogInterval: UInt64?
+    private var stopping = false
+
+    /// Loads config and state and builds every part; nothing runs until `run()`.
+    public init(options: DaemonOptions, logger: Logger) throws {
+        self.options = options
+        self.logger = logger
+        self.clock = SystemClock()
+        config = try ConfigParser.load(path: options.configPath)
+        let directory = StatePaths.stateDirectory(flag: options.stateDirectory, config: config)
+        store = try StateStore(directory: directory)
+        let snapshot = try store.loadSnapshot()
+        fleet = SimulatedFleet(simulation: config.simulation, terminals: config.terminals, start: clock.now())
+        inventory.replace(config.terminals)
+        engine = Engine(
+            config: config, store: store, snapshot: snapshot, inventory: inventory, clock: clock, logger: logger)
+        scheduler = PollScheduler(queue: loop, clock: clock, maxConcurrent: config.polling.maxConcurrent)
+        watchdogInterval = ServiceNotifier.watchdogTimeoutMicroseconds().map { $0 * 1000 / 2 }
+        scheduler.heartbeat = min(1_000_000_000, (watchdogInterval ?? 2_000_000_000) / 2)
+        rebuildPollers()
+        let loaded = "\(snapshot.cursors.count) cursors, \(snapshot.alerts.count) alerts, "
+            + "\(snapshot.outbox.count) unsent announcements"
+        logger.info("state store \(store.path): \(loaded)")
+    }
+
+    /// Starts polling, reports READY=1 once the signal handlers are live, and never returns.
+    public func run() -> Never {
+        engine.onCommitted = { [loop, scheduler] terminals in
+            loop.async { for terminal in terminals { scheduler.completed(terminal) } }
+        }
+        signalSources = Signals.install(
+            [
+                SIGHUP: { [unowned self] in self.reload() },
+                SIGTERM: { [unowned self] in self.stop(signal: "SIGTERM") },
+                SIGINT: { [unowned self] in self.stop(signal: "SIGINT") },
+            ],
+            on: loop
+        )
+        guard Signals.waitUntilCaught([SIGHUP, SIGTERM, SIGINT]) else {
+            logger.critical("signal handlers did not become active; refusing to report ready")
+            exit(1)
+        }
+        scheduler.onLoopTurn = { [unowned self] in self.feedWatchdog() }
+        loop.sync { scheduler.reconcile(intervals: intervals(), maxConcurrent: config.polling.maxConcurrent) }
+        scheduler.start { [unowned self] launch in self.startPoll(launch) }
+        every(.seconds(1), on: engine.queue) { [engine, clock] in
+            engine.evaluateAll()
+            engine.announcer.flush(now: clock.now())
+        }
+        every(config.daemon.statusInterval, on: loop) { [unowned self] in self.publishStatus() }
+        every(.seconds(30), on: loop) { [unowned self] in self.reportJournalDrops() }
+        loop.sync {
+            ServiceNotifier.send("READY=1\nSTATUS=\(statusLine().text)")
+            logger.notice(
+                "posrevoked ready: polling \(config.terminals.count) terminals",
+                metadata: ["MESSAGE_ID": "\(MessageID.daemonReady)", "TERMINAL_COUNT": "\(config.terminals.count)"]
+            )
+        }
+        dispatchMain()
+    }
+
+    // MARK: Polling
+
+    private func startPoll(_ launch: PollTimetable.Launch) {
+        guard let terminal = inventory.terminal(launch.terminal), let poller = pollers[terminal.driver] else {
+            scheduler.completed(launch.terminal)
+            return
+        }
+        let cursor = inventory.cursor(terminal.id)
+        let engine = self.engine
+        Task {
+            engine.submit(await poller.poll(terminal, after: cursor))
+        }
+    }
+
+    private func rebuildPollers() {
+        let simulated = SimulatedDriver(fleet: fleet, clock: clock)
+        pollers = [
+            "simulated": Poller(driver: simulated, timeout: config.polling.timeout, pageLimit: config.polling.pageLimit)
+        ]
+    }
+
+    private func intervals() -> [String: Duration] {
+        Dictionary(uniqueKeysWithValues: config.terminals.map { ($0.id, $0.pollInterval) })
+    }
+
+    // MARK: Reload
+
+    /// parse → validate → build → swap. An invalid file leaves everything as it was.
+    func reload() {
+        dispatchPrecondition(condition: .onQueue(loop))
+        guard !stopping else { return }
+        ServiceNotifier.send("RELOADING=1\nMONOTONIC_USEC=\(Signals.monotonicMicroseconds())")
+        defer { ServiceNotifier.send("READY=1\nSTATUS=\(statusLine().text)") }
+        let candidate: DaemonConfig
+        do {
+            candidate = try ConfigParser.load(path: options.configPath)
+        } catch {
+            let first = error.issues.first?.description ?? "invalid config"
+            reloadState = "reload rejected: \(first)"
+            logger.error(
+                "reload rejected, keeping the running config: \(error.issues.map(\.description).joined(separator: "; "))",
+                metadata: [
+                    "MESSAGE_ID": "\(MessageID.reloadRejected)",
+                    "CONFIG_FILE": "\(options.configPath)",
+                    "RELOAD_ERROR": "\(first)",
+                    "RELOAD_ERROR_COUNT": "\(error.issues.count)",
+                ]
+            )
+            return
+        }
+        let before = Set(config.terminals.map(\.id))
+        let after = Set(candidate.terminals.map(\.id))
+        config = candidate
+        fleet.reconfigure(simulation: candidate.simulation, terminals: candidate.terminals)
+        inventory.replace(candidate.terminals)
+        rebuildPollers()
+        engine.queue.sync { engine.apply(candidate) }
+        scheduler.reconcile(intervals: intervals(), maxConcurrent: candidate.polling.maxConcurrent)
+        reloadState = "last reload ok"
+        let change = "\(after.subtracting(before).count) added, \(before.subtracting(after).count) removed"
+        logger.notice(
+            "config reloaded: \(after.count) terminals (\(change))",
+            metadata: ["MESSAGE_ID": "\(MessageID.reloadApplied)", "CONFIG_FILE": "\(options.configPath)"]
+        )
+    }
+
+    // MARK: Status and watchdog
+
+    private func statusLine() -> StatusLine {
+        let stats = scheduler.snapshot()
+        let engineStats = engine.published.withLock { $0 }
+        return StatusLine(
+            terminals: stats.terminals,
+            firing: engineStats.firing,
+            reload: reloadState,
+            skipped: stats.counters.skippedBusy + stats.counters.skippedLate,
+            dropped: JournalQueue.shared.droppedCount,
+            storeFailures: engineStats.failedCommits
+        )
+    }
+
+    private func publishStatus() {
+        guard !stopping else { return }
+        ServiceNotifier.send("STATUS=\(statusLine().text)")
+    }
+
+    /// Pings systemd from the poll loop itself, unless a commit has been stuck for longer than a ping interval.
+    private func feedWatchdog() {
+        guard let interval = watchdogInterval else { return }
+        let now = clock.nanoseconds()
+        guard now - lastWatchdogPing >= interval / 2 else { return }
+        if let busy = engine.published.withLock({ $0.busySince }),
+            clock.now().timeIntervalSince(busy) > Double(interval) / 1e9
+        {
+            return
+        }
+        lastWatchdogPing = now
+        ServiceNotifier.send("WATCHDOG=1")
+    }
+
+    private func reportJournalDrops() {
+        let dropped = JournalQueue.shared.takeUnreportedDrops()
+        guard dropped > 0 else { return }
+        logger.warning(
+            "\(dropped) journal entries were dropped because journald did not keep up",
+            metadata: ["MESSAGE_ID": "\(MessageID.journalDropped)", "DROPPED_COUNT": "\(dropped)"]
+        )
+    }
+
+    // MARK: Stop
+
+    /// Stops polling, waits briefly for running polls to commit, writes what is queued, and exits 0.
+    func stop(signal: String) {
+        dispatchPrecondition(condition: .onQueue(loop))
+        guard !stopping else { return }
+        stopping = true
+        ServiceNotifier.send("STOPPING=1\nSTATUS=stopping (\(signal))")
+        logger.notice(
+            "stopping on \(signal)",
+            metadata: ["MESSAGE_ID": "\(MessageID.daemonStopping)", "SIGNAL": "\(signal)"]
+        )
+        scheduler.stop()
+        let deadline = clock.nanoseconds() + 5_000_000_000
+        waitForPolls(until: deadline)
+    }
+
+    private func waitForPolls(until deadline: UInt64) {
+        if scheduler.runningCount > 0 && clock.nanoseconds() < deadline {
+            loop.asyncAfter(deadline: .now() + .milliseconds(20)) { self.waitForPolls(until: deadline) }
+            return
+        }
+        engine.queue.sync {
+            engine.evaluateAll()
+            engine.announcer.flush(now: clock.now().addingTimeInterval(3600))
+        }
+        JournalQueue.shared.flush(timeout: 3)
+        exit(0)
+    }
+
+    private func every(_ interval: Duration, on queue: DispatchQueue, _ work: @escaping @Sendable () -> Void) {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        let ms = Int(interval.milliseconds)
+        timer.schedule(deadline: .now() + .milliseconds(ms), repeating: .milliseconds(ms), leeway: .milliseconds(ms / 10))
+        timer.setEventHandler(handler: work)
+        timer.resume()
+        timers.append(timer)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import PosrevokeCore
+
+/// The statements the engine runs inside one write transaction per batch of poll results.
+extension StateStore {
+    /// Inserts the page's transactions, ignoring ids already stored; returns only the new ones.
+    static func insertNew(_ transactions: [Transaction], terminal: String, receivedAt: Date, _ db: Database) throws
+        -> [Transaction]
+    {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO txn
+            (id, terminal_id, seq, time, method, provider, amount_minor, currency, outcome, error_code, received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var fresh: [Transaction] = []
+        for t in transactions {
+            try statement.execute(arguments: [
+                t.id, terminal, t.seq, t.time.timeIntervalSince1970, t.method.rawValue, t.provider, t.amountMinor,
+                t.currency, t.outcome.rawValue, t.errorCode, receivedAt.timeIntervalSince1970,
+            ])
+            if db.changesCount > 0 { fresh.append(t) }
+        }
+        return fresh
+    }
+
+    static func saveCursor(_ terminal: String, nextAfter: Int64, at now: Date, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO cursor (terminal_id, next_after, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(terminal_id) DO UPDATE SET next_after = excluded.next_after, updated_at = excluded.updated_at
+                """,
+            arguments: [terminal, nextAfter, now.timeIntervalSince1970]
+        )
+    }
+
+    static func saveDetector(_ terminal: String, _ detector: TerminalDetector, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO detector (terminal_id, state) VALUES (?, ?)",
+            arguments: [terminal, try JSONEncoder().encode(detector)]
+        )
+    }
+
+    static func saveAlert(_ record: AlertRecord, at now: Date, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO alert (key, kind, terminal_id, provider, store_id, firing, record, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.key.description, record.key.kind.rawValue, record.key.terminal, record.key.provider,
+                record.store, record.machine.isFiring, try JSONEncoder().encode(record), now.timeIntervalSince1970,
+            ]
+        )
+    }
+
+    static func deleteAlert(_ key: AlertKey, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM alert WHERE key = ?", arguments: [key.description])
+    }
+
+    /// Forgets a terminal that left the inventory: its cursor and detector memory. Its transactions age out.
+    static func forgetTerminal(_ terminal: String, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM cursor WHERE terminal_id = ?", arguments: [terminal])
+        try db.execute(sql: "DELETE FROM detector WHERE terminal_id = ?", arguments: [terminal])
+    }
+
+    /// Queues announcements in the same transaction as the state change that caused them.
+    static func enqueue(_ announcements: [Announcement], _ db: Database) throws -> [Int64] {
+        let encoder = JSONEncoder()
+        return try announcements.map { announcement in
+            try db.execute(sql: "INSERT INTO outbox (announcement) VALUES (?)", arguments: [try encoder.encode(announcement)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    static func dequeue(_ ids: [Int64], _ db: Database) throws {
+        for id in ids { try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Deletes transactions received before `cutoff`; returns how many.
+    static func prune(receivedBefore cutoff: Date, _ db: Database) throws -> Int {
+        try db.execute(sql: "DELETE FROM txn WHERE received_at < ?", arguments: [cutoff.timeIntervalSince1970])
+        return db.changesCount
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import PosrevokeCore
+
+/// The daemon's durable memory: poll cursors, recent transactions, detector memory, alerts, and the outbox of
+/// announcements not yet written to the journal.
+///
+/// SQLite in WAL mode with `synchronous=FULL`: once a write returns, it survives `kill -9` and power loss.
+final class StateStore: Sendable {
+    let pool: DatabasePool
+    let path: String
+
+    init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        path = (directory as NSString).appendingPathComponent("state.sqlite")
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "posrevoke.state"
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Everything the daemon reloads at start-up.
+    struct Snapshot {
+        var cursors: [String: Int64] = [:]
+        var detectors: [String: TerminalDetector] = [:]
+        var alerts: [AlertKey: AlertRecord] = [:]
+        var outbox: [(id: Int64, announcement: Announcement)] = []
+    }
+
+    func loadSnapshot() throws -> Snapshot {
+        try pool.read { db in
+            var snapshot = Snapshot()
+            for row in try Row.fetchAll(db, sql: "SELECT terminal_id, next_after FROM cursor") {
+                snapshot.cursors[row["terminal_id"]] = row["next_after"]
+            }
+            let decoder = JSONDecoder()
+            for row in try Row.fetchAll(db, sql: "SELECT terminal_id, state FROM detector") {
+                let data: Data = row["state"]
+                snapshot.detectors[row["terminal_id"]] = try decoder.decode(TerminalDetector.self, from: data)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT record FROM alert") {
+                let record = try decoder.decode(AlertRecord.self, from: row["record"] as Data)
+                snapshot.alerts[record.key] = record
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, announcement FROM outbox ORDER BY id") {
+                let announcement = try decoder.decode(Announcement.self, from: row["announcement"] as Data)
+                snapshot.outbox.append((row["id"], announcement))
+            }
+            return snapshot
+        }
+    }
+
+    func write<T>(_ work: (Database) throws -> T) throws -> T {
+        try pool.write(work)
+    }
+
+    func read<T>(_ work: (Database) throws -> T) throws -> T {
+        try pool.read(work)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE cursor (
+                    terminal_id TEXT PRIMARY KEY NOT NULL,
+                    next_after INTEGER NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE TABLE txn (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    terminal_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    time REAL NOT NULL,
+                    method TEXT NOT NULL,
+                    provider TEXT,
+                    amount_minor INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    error_code TEXT,
+                    received_at REAL NOT NULL
+                );
+                CREATE INDEX txn_terminal_time ON txn(terminal_id, time);
+                CREATE INDEX txn_received ON txn(received_at);
+                CREATE TABLE detector (
+                    terminal_id TEXT PRIMARY KEY NOT NULL,
+                    state BLOB NOT NULL
+                );
+                CREATE TABLE alert (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    terminal_id TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    store_id TEXT NOT NULL,
+                    firing INTEGER NOT NULL,
+                    record BLOB NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    announcement BLOB NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

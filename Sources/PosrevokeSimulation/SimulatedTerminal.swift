@@ -1,0 +1,131 @@
+import Foundation
+import PosrevokeCore
+
+/// One simulated terminal: its random stream, its transaction log and the methods switched off on it.
+struct SimulatedTerminal: Sendable {
+    var terminal: Terminal
+    var disabledProviders: Set<CreditProvider> = []
+    private let start: Date
+    private var rng: SplitMix64
+    private var nextEvent: Date
+    private var primed = false
+    private var nextSeq: Int64 = 1
+    private var log: [Transaction] = []
+
+    init(terminal: Terminal, seed: UInt64, start: Date) {
+        self.terminal = terminal
+        self.rng = SplitMix64(seed: seed, stream: terminal.id)
+        self.start = start
+        self.nextEvent = start
+    }
+
+    var hasCancelledProvider: Bool { terminal.providers.values.contains { $0.state == .cancelled } }
+
+    /// Generates every payment due up to `now`.
+    mutating func advance(to now: Date, simulation: SimulationSection) {
+        let ratePerSecond = simulation.transactionsPerMinute / 60
+        guard ratePerSecond > 0 else { return }
+        if !primed {
+            primed = true
+            nextEvent = nextEvent.addingTimeInterval(rng.exponential(ratePerSecond: ratePerSecond))
+        }
+        while nextEvent <= now {
+            log.append(makeTransaction(at: nextEvent, simulation: simulation))
+            nextEvent = nextEvent.addingTimeInterval(rng.exponential(ratePerSecond: ratePerSecond))
+        }
+        if log.count > SimulatedFleet.retainedTransactions {
+            log.removeFirst(log.count - SimulatedFleet.retainedTransactions)
+        }
+    }
+
+    func page(after cursor: Int64, limit: Int) -> TransactionPage {
+        let items = Array(log.lazy.filter { $0.seq > cursor }.prefix(limit))
+        return TransactionPage(transactions: items, nextAfter: items.last?.seq ?? max(cursor, 0))
+    }
+
+    func status(now: Date, scenario: ScenarioConfig) -> TerminalStatus {
+        let lingering = scenario.missedUpdate.contains(terminal.id)
+        var methods: [TerminalStatus.Method] = [
+            .init(method: .card, provider: nil, enabled: true),
+            .init(method: .qr, provider: "wechat", enabled: true),
+            .init(method: .qr, provider: "alipay", enabled: true),
+            .init(method: .cash, provider: nil, enabled: true),
+        ]
+        for provider in terminal.providers.keys.sorted() {
+            let cut = terminal.providers[provider]?.state == .cancelled
+            let enabled = !disabledProviders.contains(provider) && (!cut || lingering)
+            methods.append(.init(method: .creditScorePay, provider: provider.rawValue, enabled: enabled))
+        }
+        return TerminalStatus(
+            terminalID: terminal.id,
+            model: "SIM-A920",
+            firmware: lingering ? "3.1.0" : "3.2.0",
+            time: now,
+            peripherals: lingering ? ["wechat-payscore-scanner"] : [],
+            paymentMethods: methods
+        )
+    }
+
+    private mutating func makeTransaction(at time: Date, simulation: SimulationSection) -> Transaction {
+        let seq = nextSeq
+        nextSeq += 1
+        let scenario = simulation.scenario
+        let amount = Int64(500 + rng.unit() * rng.unit() * 40_000)
+        var method = PaymentMethod.card
+        var provider: String?
+        var outcome = PaymentOutcome.approved
+        var errorCode: String?
+
+        let providers = terminal.providers.keys.sorted()
+        let wantsCredit = !providers.isEmpty && rng.unit() < simulation.creditPayShare
+        if wantsCredit, let chosen = providers.randomElement(using: &rng) {
+            let cancellation = terminal.providers[chosen]
+            let afterCutover = cancellation?.isAfterCutover(time) ?? false
+            let lingering = scenario.missedUpdate.contains(terminal.id) && !disabledProviders.contains(chosen)
+            if !afterCutover || lingering {
+                method = .creditScorePay
+                provider = chosen.rawValue
+                outcome = rng.unit() < 0.03 ? .declined : .approved
+            } else if rng.unit() < scenario.stillTryingShare / max(simulation.creditPayShare, 0.0001) {
+                method = .creditScorePay
+                provider = chosen.rawValue
+                outcome = .declined
+                errorCode = "PAYMENT_METHOD_DISABLED"
+            }
+        }
+        if method != .creditScorePay {
+            let draw = rng.unit()
+            method = draw < 0.5 ? .card : (draw < 0.9 ? .qr : .cash)
+            provider = method == .qr ? (rng.unit() < 0.55 ? "wechat" : "alipay") : nil
+            let burstRate = activeBurstRate(method: method, time: time, simulation: simulation)
+            let outcomeDraw = rng.unit()
+            if outcomeDraw < (burstRate ?? 0.01) {
+                outcome = .error
+                errorCode = burstRate == nil ? "HOST_TIMEOUT" : "ACQUIRER_UNAVAILABLE"
+            } else if method != .cash && outcomeDraw < (burstRate ?? 0.01) + 0.03 {
+                outcome = .declined
+                errorCode = "INSUFFICIENT_FUNDS"
+            }
+        }
+        return Transaction(
+            seq: seq,
+            id: "\(terminal.id)-\(seq)",
+            time: time,
+            method: method,
+            provider: provider,
+            amountMinor: amount,
+            currency: "CNY",
+            outcome: outcome,
+            errorCode: errorCode
+        )
+    }
+
+    /// The error rate of a scripted burst covering this store, method and moment, if any.
+    private func activeBurstRate(method: PaymentMethod, time: Date, simulation: SimulationSection) -> Double? {
+        let elapsed = time.timeIntervalSince(start)
+        return simulation.scenario.errorBursts.first { burst in
+            burst.store == terminal.store && burst.method == method && elapsed >= burst.after.seconds
+                && elapsed < burst.after.seconds + burst.duration.seconds
+        }?.errorRate
+    }
+}
