@@ -54,7 +54,9 @@ let package = Package(
         .testTarget(
             name: "PosrevokeDaemonTests",
             dependencies: [
+                "PosrevokeCore",
                 "PosrevokeDaemon",
+                "PosrevokeSimulation",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

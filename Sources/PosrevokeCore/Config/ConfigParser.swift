@@ -42,6 +42,11 @@ public enum ConfigParser {
                 return ConfigIssue(path: "", line: mark.line, message: "YAML syntax error: \(problem)")
             case .composer(_, let problem, let mark, _):
                 return ConfigIssue(path: "", line: mark.line, message: "YAML error: \(problem)")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+                return ConfigIssue(
+                    path: "", line: context.mark.line,
+                    message: "duplicate key \(keys) in the mapping starting here; a later value must not silently win")
             default:
                 break
             }

@@ -26,8 +26,6 @@ final class NodeReader {
             if !keys.contains(key) {
                 let hint = closest(key, in: keys).map { " (did you mean '\($0)'?)" } ?? ""
                 report(child, keyNode, "unknown key\(hint)")
-            } else if result[key] != nil {
-                report(child, keyNode, "duplicate key")
             } else {
                 result[key] = value
             }

@@ -1,13 +1,13 @@
 public import Foundation
-import PosrevokeCore
+package import PosrevokeCore
 
 /// Where files live, following systemd's directory conventions before the daemon's own defaults.
-enum StatePaths {
+package enum StatePaths {
     static let defaultConfig = "/etc/posrevoke/posrevoke.yaml"
     static let defaultStateDirectory = "/var/lib/posrevoke"
 
     /// `--state-dir`, then `$STATE_DIRECTORY` (first entry), then `daemon.state_dir`, then `/var/lib/posrevoke`.
-    static func stateDirectory(
+    package static func stateDirectory(
         flag: String?,
         config: DaemonConfig,
         environment: [String: String] = ProcessInfo.processInfo.environment

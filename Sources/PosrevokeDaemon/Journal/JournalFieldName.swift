@@ -1,7 +1,7 @@
 /// Turns arbitrary metadata keys into names journald accepts: `[A-Z0-9_]`, at most 64 bytes,
 /// not starting with `_` or a digit. journald silently drops anything else, so every key passes through here.
-enum JournalFieldName {
-    static func sanitize(_ key: String) -> String? {
+package enum JournalFieldName {
+    package static func sanitize(_ key: String) -> String? {
         var name = ""
         for scalar in key.unicodeScalars {
             switch scalar {

@@ -64,7 +64,7 @@ public struct JournalLogHandler: LogHandler {
     }
 
     /// The journal fields of one event. A `PRIORITY` in metadata overrides the level's.
-    static func fields(event: LogEvent, metadata: Logger.Metadata) -> [(name: String, value: String)] {
+    package static func fields(event: LogEvent, metadata: Logger.Metadata) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = [
             ("MESSAGE", event.message.description),
             ("SYSLOG_IDENTIFIER", identifier),

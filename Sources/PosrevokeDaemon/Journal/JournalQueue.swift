@@ -6,14 +6,13 @@ import Synchronization
 ///
 /// journald can block a sender when it is backed up; the poll loop must never wait for it. When the queue is
 /// full the newest entry is dropped and counted; the count is reported in the status line and in the journal.
-final class JournalQueue: Sendable {
-    typealias Entry = [(name: String, value: String)]
+package final class JournalQueue: Sendable {
+    package typealias Entry = [(name: String, value: String)]
 
     static let shared = JournalQueue(capacity: 4096)
 
     private struct State {
         var entries: [Entry] = []
-        var head = 0
         var dropped = 0
         var reportedDrops = 0
         var sent = 0
@@ -24,21 +23,23 @@ final class JournalQueue: Sendable {
     private let state = Mutex(State())
     private let condition = NSCondition()
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = capacity
-        let thread = Thread { [unowned self] in self.drain() }
+        let thread = Thread { [weak self] in
+            while let queue = self { queue.drainOnce() }
+        }
         thread.name = "journal-writer"
         thread.start()
     }
 
-    var droppedCount: Int { state.withLock { $0.dropped } }
+    package var droppedCount: Int { state.withLock { $0.dropped } }
     var sentCount: Int { state.withLock { $0.sent } }
 
     /// Queues one entry; returns false (and counts a drop) when the queue is full.
     @discardableResult
-    func enqueue(_ entry: Entry) -> Bool {
+    package func enqueue(_ entry: Entry) -> Bool {
         let accepted = state.withLock { state -> Bool in
-            guard state.entries.count - state.head < capacity else {
+            guard state.entries.count < capacity else {
                 state.dropped += 1
                 return false
             }
@@ -57,14 +58,14 @@ final class JournalQueue: Sendable {
     func flush(timeout: TimeInterval) {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let idle = state.withLock { $0.entries.count == $0.head && !$0.busy }
+            let idle = state.withLock { $0.entries.isEmpty && !$0.busy }
             if idle { return }
             Thread.sleep(forTimeInterval: 0.005)
         }
     }
 
     /// Drops not yet reported, for a periodic "entries were dropped" notice; resets the reported mark.
-    func takeUnreportedDrops() -> Int {
+    package func takeUnreportedDrops() -> Int {
         state.withLock { state in
             let fresh = state.dropped - state.reportedDrops
             state.reportedDrops = state.dropped
@@ -72,26 +73,24 @@ final class JournalQueue: Sendable {
         }
     }
 
-    private func drain() {
-        while true {
-            let batch = state.withLock { state -> [Entry] in
-                let batch = Array(state.entries[state.head...])
-                state.entries.removeAll(keepingCapacity: true)
-                state.head = 0
-                state.busy = !batch.isEmpty
-                return batch
-            }
-            if batch.isEmpty {
-                condition.lock()
-                _ = condition.wait(until: Date().addingTimeInterval(0.05))
-                condition.unlock()
-                continue
-            }
-            for entry in batch { JournalSender.send(entry) }
-            state.withLock {
-                $0.sent += batch.count
-                $0.busy = false
-            }
+    /// Sends what is queued, or waits briefly for more.
+    private func drainOnce() {
+        let batch = state.withLock { state -> [Entry] in
+            let batch = state.entries
+            state.entries.removeAll(keepingCapacity: true)
+            state.busy = !batch.isEmpty
+            return batch
+        }
+        guard !batch.isEmpty else {
+            condition.lock()
+            _ = condition.wait(until: Date().addingTimeInterval(0.05))
+            condition.unlock()
+            return
+        }
+        for entry in batch { JournalSender.send(entry) }
+        state.withLock {
+            $0.sent += batch.count
+            $0.busy = false
         }
     }
 }

@@ -9,7 +9,7 @@ public enum LogTarget: String, Sendable, CaseIterable {
     case console
 
     /// Resolves `auto` against the process's environment: (journal, console).
-    func destinations(environment: [String: String] = ProcessInfo.processInfo.environment) -> (journal: Bool, console: Bool) {
+    package func destinations(environment: [String: String] = ProcessInfo.processInfo.environment) -> (journal: Bool, console: Bool) {
         switch self {
         case .journal: return (true, false)
         case .console: return (false, true)
@@ -20,7 +20,7 @@ public enum LogTarget: String, Sendable, CaseIterable {
     }
 
     /// systemd sets `JOURNAL_STREAM=dev:ino` for the stream it connected; it is ours if stderr matches.
-    static func stderrIsJournal(_ environment: [String: String]) -> Bool {
+    package static func stderrIsJournal(_ environment: [String: String]) -> Bool {
         guard let value = environment["JOURNAL_STREAM"] else { return false }
         let parts = value.split(separator: ":")
         guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }

@@ -1,13 +1,22 @@
 /// The short live line systemd shows in `systemctl status` (`STATUS=`).
-struct StatusLine: Sendable, Equatable {
-    var terminals: Int
-    var firing: Int
-    var reload: String
-    var skipped: Int
-    var dropped: Int
-    var storeFailures: Int
+package struct StatusLine: Sendable, Equatable {
+    package var terminals: Int
+    package var firing: Int
+    package var reload: String
+    package var skipped: Int
+    package var dropped: Int
+    package var storeFailures: Int
 
-    var text: String {
+    package init(terminals: Int, firing: Int, reload: String, skipped: Int, dropped: Int, storeFailures: Int) {
+        self.terminals = terminals
+        self.firing = firing
+        self.reload = reload
+        self.skipped = skipped
+        self.dropped = dropped
+        self.storeFailures = storeFailures
+    }
+
+    package var text: String {
         var parts = [
             "polling \(terminals) terminal\(terminals == 1 ? "" : "s")",
             "\(firing) alert\(firing == 1 ? "" : "s") firing",

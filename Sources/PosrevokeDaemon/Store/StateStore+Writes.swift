@@ -1,11 +1,11 @@
-import Foundation
-import GRDB
-import PosrevokeCore
+package import Foundation
+package import GRDB
+package import PosrevokeCore
 
 /// The statements the engine runs inside one write transaction per batch of poll results.
 extension StateStore {
     /// Inserts the page's transactions, ignoring ids already stored; returns only the new ones.
-    static func insertNew(_ transactions: [Transaction], terminal: String, receivedAt: Date, _ db: Database) throws
+    package static func insertNew(_ transactions: [Transaction], terminal: String, receivedAt: Date, _ db: Database) throws
         -> [Transaction]
     {
         let statement = try db.cachedStatement(sql: """
@@ -24,7 +24,7 @@ extension StateStore {
         return fresh
     }
 
-    static func saveCursor(_ terminal: String, nextAfter: Int64, at now: Date, _ db: Database) throws {
+    package static func saveCursor(_ terminal: String, nextAfter: Int64, at now: Date, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO cursor (terminal_id, next_after, updated_at) VALUES (?, ?, ?)
@@ -34,14 +34,14 @@ extension StateStore {
         )
     }
 
-    static func saveDetector(_ terminal: String, _ detector: TerminalDetector, _ db: Database) throws {
+    package static func saveDetector(_ terminal: String, _ detector: TerminalDetector, _ db: Database) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO detector (terminal_id, state) VALUES (?, ?)",
             arguments: [terminal, try JSONEncoder().encode(detector)]
         )
     }
 
-    static func saveAlert(_ record: AlertRecord, at now: Date, _ db: Database) throws {
+    package static func saveAlert(_ record: AlertRecord, at now: Date, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO alert (key, kind, terminal_id, provider, store_id, firing, record, updated_at)
@@ -54,18 +54,18 @@ extension StateStore {
         )
     }
 
-    static func deleteAlert(_ key: AlertKey, _ db: Database) throws {
+    package static func deleteAlert(_ key: AlertKey, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM alert WHERE key = ?", arguments: [key.description])
     }
 
     /// Forgets a terminal that left the inventory: its cursor and detector memory. Its transactions age out.
-    static func forgetTerminal(_ terminal: String, _ db: Database) throws {
+    package static func forgetTerminal(_ terminal: String, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM cursor WHERE terminal_id = ?", arguments: [terminal])
         try db.execute(sql: "DELETE FROM detector WHERE terminal_id = ?", arguments: [terminal])
     }
 
     /// Queues announcements in the same transaction as the state change that caused them.
-    static func enqueue(_ announcements: [Announcement], _ db: Database) throws -> [Int64] {
+    package static func enqueue(_ announcements: [Announcement], _ db: Database) throws -> [Int64] {
         let encoder = JSONEncoder()
         return try announcements.map { announcement in
             try db.execute(sql: "INSERT INTO outbox (announcement) VALUES (?)", arguments: [try encoder.encode(announcement)])
@@ -73,12 +73,12 @@ extension StateStore {
         }
     }
 
-    static func dequeue(_ ids: [Int64], _ db: Database) throws {
+    package static func dequeue(_ ids: [Int64], _ db: Database) throws {
         for id in ids { try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
     }
 
     /// Deletes transactions received before `cutoff`; returns how many.
-    static func prune(receivedBefore cutoff: Date, _ db: Database) throws -> Int {
+    package static func prune(receivedBefore cutoff: Date, _ db: Database) throws -> Int {
         try db.execute(sql: "DELETE FROM txn WHERE received_at < ?", arguments: [cutoff.timeIntervalSince1970])
         return db.changesCount
     }

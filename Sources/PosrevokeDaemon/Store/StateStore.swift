@@ -1,16 +1,16 @@
 import Foundation
-import GRDB
-import PosrevokeCore
+package import GRDB
+package import PosrevokeCore
 
 /// The daemon's durable memory: poll cursors, recent transactions, detector memory, alerts, and the outbox of
 /// announcements not yet written to the journal.
 ///
 /// SQLite in WAL mode with `synchronous=FULL`: once a write returns, it survives `kill -9` and power loss.
-final class StateStore: Sendable {
-    let pool: DatabasePool
-    let path: String
+package final class StateStore: Sendable {
+    package let pool: DatabasePool
+    package let path: String
 
-    init(directory: String) throws {
+    package init(directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = (directory as NSString).appendingPathComponent("state.sqlite")
         var configuration = Configuration()
@@ -22,14 +22,14 @@ final class StateStore: Sendable {
     }
 
     /// Everything the daemon reloads at start-up.
-    struct Snapshot {
-        var cursors: [String: Int64] = [:]
-        var detectors: [String: TerminalDetector] = [:]
-        var alerts: [AlertKey: AlertRecord] = [:]
-        var outbox: [(id: Int64, announcement: Announcement)] = []
+    package struct Snapshot {
+        package var cursors: [String: Int64] = [:]
+        package var detectors: [String: TerminalDetector] = [:]
+        package var alerts: [AlertKey: AlertRecord] = [:]
+        package var outbox: [(id: Int64, announcement: Announcement)] = []
     }
 
-    func loadSnapshot() throws -> Snapshot {
+    package func loadSnapshot() throws -> Snapshot {
         try pool.read { db in
             var snapshot = Snapshot()
             for row in try Row.fetchAll(db, sql: "SELECT terminal_id, next_after FROM cursor") {
@@ -52,11 +52,11 @@ final class StateStore: Sendable {
         }
     }
 
-    func write<T>(_ work: (Database) throws -> T) throws -> T {
+    package func write<T>(_ work: (Database) throws -> T) throws -> T {
         try pool.write(work)
     }
 
-    func read<T>(_ work: (Database) throws -> T) throws -> T {
+    package func read<T>(_ work: (Database) throws -> T) throws -> T {
         try pool.read(work)
     }
 
