@@ -42,8 +42,9 @@ public final class Daemon: @unchecked Sendable {
         engine = Engine(
             config: config, store: store, snapshot: snapshot, inventory: inventory, clock: clock, logger: logger)
         scheduler = PollScheduler(queue: loop, clock: clock, maxConcurrent: config.polling.maxConcurrent)
+        // Ping every half of WATCHDOG_USEC; the loop turns at least four times per ping interval.
         watchdogInterval = ServiceNotifier.watchdogTimeoutMicroseconds().map { $0 * 1000 / 2 }
-        scheduler.heartbeat = min(1_000_000_000, (watchdogInterval ?? 2_000_000_000) / 2)
+        scheduler.heartbeat = min(1_000_000_000, (watchdogInterval ?? 4_000_000_000) / 4)
         rebuildPollers()
         let loaded = "\(snapshot.cursors.count) cursors, \(snapshot.alerts.count) alerts, "
             + "\(snapshot.outbox.count) unsent announcements"
@@ -176,7 +177,7 @@ public final class Daemon: @unchecked Sendable {
     private func feedWatchdog() {
         guard let interval = watchdogInterval else { return }
         let now = clock.nanoseconds()
-        guard now - lastWatchdogPing >= interval / 2 else { return }
+        guard now - lastWatchdogPing >= interval / 10 * 9 else { return }
         if let busy = engine.published.withLock({ $0.busySince }),
             clock.now().timeIntervalSince(busy) > Double(interval) / 1e9
         {

@@ -1,0 +1,81 @@
+import Foundation
+
+/// The built `posrevoked`, run as a real child process.
+final class DaemonProcess {
+    /// The binary next to the test bundle (built by `swift build`), or `$POSREVOKED_BIN`.
+    static var binary: String {
+        if let explicit = ProcessInfo.processInfo.environment["POSREVOKED_BIN"] { return explicit }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        if dir.lastPathComponent == "MacOS" || dir.path.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
+        return dir.appendingPathComponent("posrevoked").path
+    }
+
+    let process = Process()
+    let logPath: String
+    private(set) var pid: Int32 = 0
+
+    /// Starts the daemon directly, or inside a private journald's mount namespace.
+    init(arguments: [String], environment: [String: String] = [:], journal: PrivateJournal? = nil, log: String) throws {
+        logPath = log
+        guard FileManager.default.createFile(atPath: log, contents: nil) else { throw HarnessError("cannot create \(log)") }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"] where environment[key] == nil {
+            env[key] = nil
+        }
+        process.environment = env
+        process.standardOutput = output
+        process.standardError = output
+        if let journal {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            process.arguments = ["-m", "--propagation", "private", journal.script, journal.output, journal.pidFile, "--",
+                Self.binary] + arguments
+            try process.run()
+            pid = try journal.waitForPID()
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = arguments
+            try process.run()
+            pid = process.processIdentifier
+        }
+    }
+
+    func signal(_ signo: Int32) { kill(pid, signo) }
+
+    var isRunning: Bool { kill(pid, 0) == 0 && process.isRunning }
+
+    /// Waits for the (outer) process to exit; returns its status, or nil on timeout (after killing it).
+    @discardableResult
+    func waitForExit(timeout: TimeInterval) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        guard !process.isRunning else {
+            kill(pid, SIGKILL)
+            process.terminate()
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    deinit {
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+func eventually(timeout: TimeInterval, interval: TimeInterval = 0.1, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    repeat {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: interval)
+    } while Date() < deadline
+    return false
+}
