@@ -9,9 +9,17 @@ public enum MessageID {
     public static let reloadRejected = "539b8593b38a4c9e91014438664cf889"
     public static let reloadApplied = "3ca54efd06ce47c9ac470eb116060b71"
     public static let daemonReady = "c45c1a19eb4048ad96abb5afdd7bb832"
+    /// Periodic scheduler and engine figures: polls, skips, lateness, drops.
+    public static let daemonStatistics = "12cee683b57f4e52a5a577701b5f88c6"
     public static let daemonStopping = "4c769eb8c92a40a6bbd7631755ba862e"
     /// Journal entries were dropped because the send queue was full.
     public static let journalDropped = "5bb51c15f44b449faa827cf8a72f4d7d"
     /// The state store refused a write (disk full, I/O error); polls are retried.
-    public static let storeWriteFailed = "5e2b7f0d1c6a4b8e9f3d2a1c0b9e8d7f"
+    public static let storeWriteFailed = "6b9aab628827445bb456bb5474b1f99f"
+
+    /// Every id, for checks that the journal catalog explains each one.
+    public static let all = [
+        lingeringCreditPay, creditPayAttempt, terminalUnreachable, paymentFailureRate, alertSummary, reloadRejected,
+        reloadApplied, daemonReady, daemonStatistics, daemonStopping, journalDropped, storeWriteFailed,
+    ]
 }

@@ -11,8 +11,6 @@ public struct DaemonConfig: Sendable, Equatable {
     public var terminals: [Terminal] = []
 
     public init() {}
-
-    public func terminal(_ id: String) -> Terminal? { terminals.first { $0.id == id } }
 }
 
 /// Process-wide knobs.

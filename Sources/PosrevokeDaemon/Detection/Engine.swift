@@ -17,7 +17,10 @@ final class Engine: @unchecked Sendable {
     private let clock: any WallClock
     private let logger: Logger
     let announcer: Announcer
-    private var config: DaemonConfig
+    private var config: DaemonConfig {
+        didSet { terminals = Dictionary(uniqueKeysWithValues: config.terminals.map { ($0.id, $0) }) }
+    }
+    private var terminals: [String: Terminal] = [:]
     private var detectors: [String: TerminalDetector]
     private var alerts: AlertBook
     private var pending: [PollResult] = []
@@ -40,6 +43,7 @@ final class Engine: @unchecked Sendable {
         logger: Logger
     ) {
         self.config = config
+        self.terminals = Dictionary(uniqueKeysWithValues: config.terminals.map { ($0.id, $0) })
         self.store = store
         self.inventory = inventory
         self.clock = clock
@@ -89,7 +93,7 @@ final class Engine: @unchecked Sendable {
         do {
             let ids = try store.write { db -> [Int64] in
                 for result in batch {
-                    guard let terminal = config.terminal(result.terminal) else { continue }
+                    guard let terminal = terminals[result.terminal] else { continue }
                     var detector = detectors[terminal.id] ?? TerminalDetector()
                     switch result.page {
                     case .success(let page):

@@ -8,6 +8,7 @@ public import PosrevokeCore
 public protocol TerminalDriver: Sendable {
     func status(of terminal: Terminal) async throws -> TerminalStatus
     func transactions(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> TransactionPage
+    func feedback(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> FeedbackPage
     func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws
 }
 
@@ -27,6 +28,11 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
 }
 
 extension TerminalDriver {
+    /// Terminals without a feedback screen have nothing to deliver.
+    public func feedback(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> FeedbackPage {
+        throw DriverError.unsupported("collecting feedback")
+    }
+
     /// Terminals that cannot switch methods remotely need an operator; the job engine turns this into a gate.
     public func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws {
         throw DriverError.unsupported("switching \(provider.rawValue) remotely")

@@ -77,6 +77,7 @@ public final class Daemon: @unchecked Sendable {
         }
         every(config.daemon.statusInterval, on: loop) { [unowned self] in self.publishStatus() }
         every(.seconds(30), on: loop) { [unowned self] in self.reportJournalDrops() }
+        every(.seconds(600), on: loop) { [unowned self] in self.logStatistics() }
         loop.sync {
             ServiceNotifier.send("READY=1\nSTATUS=\(statusLine().text)")
             logger.notice(
@@ -185,6 +186,34 @@ public final class Daemon: @unchecked Sendable {
         }
         lastWatchdogPing = now
         ServiceNotifier.send("WATCHDOG=1")
+    }
+
+    /// Scheduler and engine figures every ten minutes, so lateness and skips are visible in the journal.
+    private func logStatistics() {
+        let stats = scheduler.snapshot()
+        let engineStats = engine.published.withLock { $0 }
+        let ms = { (ns: UInt64) in String(format: "%.1f", Double(ns) / 1e6) }
+        let summary = "\(stats.counters.launched) polls, \(stats.counters.skippedBusy + stats.counters.skippedLate) skipped, "
+            + "lateness p50 \(ms(stats.latenessP50)) ms p99 \(ms(stats.latenessP99)) ms"
+        logger.info(
+            "statistics: \(summary)",
+            metadata: [
+                "MESSAGE_ID": "\(MessageID.daemonStatistics)",
+                "TERMINAL_COUNT": "\(stats.terminals)",
+                "POLLS_LAUNCHED": "\(stats.counters.launched)",
+                "POLLS_SKIPPED_BUSY": "\(stats.counters.skippedBusy)",
+                "POLLS_SKIPPED_LATE": "\(stats.counters.skippedLate)",
+                "POLLS_FAILED": "\(engineStats.failedPolls)",
+                "LATENESS_P50_MS": "\(ms(stats.latenessP50))",
+                "LATENESS_P99_MS": "\(ms(stats.latenessP99))",
+                "LATENESS_MAX_MS": "\(ms(stats.counters.maxLatenessNanoseconds))",
+                "TRANSACTIONS_STORED": "\(engineStats.transactions)",
+                "TRANSACTIONS_DUPLICATE": "\(engineStats.duplicates)",
+                "ALERTS_FIRING": "\(engineStats.firing)",
+                "ALERTS_COALESCED": "\(engine.queue.sync { engine.announcer.suppressedTotal })",
+                "JOURNAL_DROPPED": "\(JournalQueue.shared.droppedCount)",
+            ]
+        )
     }
 
     private func reportJournalDrops() {
