@@ -5,11 +5,13 @@ let package = Package(
     name: "posrevoke",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "posrevoked", targets: ["posrevoked"])
+        .executable(name: "posrevoked", targets: ["posrevoked"]),
+        .executable(name: "posrevokectl", targets: ["posrevokectl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -31,14 +33,21 @@ let package = Package(
             ]
         ),
         // The deterministic simulated fleet, shared by the in-process driver and later the simulator binary.
-        .target(name: "PosrevokeSimulation", dependencies: ["PosrevokeCore"]),
+        .target(
+            name: "PosrevokeSimulation",
+            dependencies: ["PosrevokeCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The control protocol between posrevokectl and the daemon, and its unix-socket client.
+        .target(name: "PosrevokeControl", dependencies: ["PosrevokeCore"]),
         // I/O: scheduler, drivers, store, journald, signals, sd_notify.
         .target(
             name: "PosrevokeDaemon",
             dependencies: [
+                "PosrevokeControl",
                 "PosrevokeCore",
                 "PosrevokeSimulation",
                 "PosrevokeSystemd",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -50,10 +59,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "posrevokectl",
+            dependencies: [
+                "PosrevokeControl",
+                "PosrevokeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "PosrevokeCoreTests", dependencies: ["PosrevokeCore", "PosrevokeSimulation"]),
         .testTarget(
             name: "PosrevokeDaemonTests",
             dependencies: [
+                "PosrevokeControl",
                 "PosrevokeCore",
                 "PosrevokeDaemon",
                 "PosrevokeSimulation",

@@ -16,20 +16,31 @@ public final class SimulatedFleet: Sendable {
     public static let retainedTransactions = 5000
 
     public let start: Date
-    private let state: Mutex<[String: SimulatedTerminal]>
-    private let settings: Mutex<SimulationSection>
+    let state: Mutex<[String: SimulatedTerminal]>
+    let settings: Mutex<SimulationSection>
+    let store: SimulationStore
 
-    public init(simulation: SimulationSection, terminals: [Terminal], start: Date) {
+    /// A fleet whose command effects (methods switched off, notices, updates) live in `store`, so they survive
+    /// a restart of the daemon like the state of real terminals does.
+    package init(simulation: SimulationSection, terminals: [Terminal], start: Date, store: SimulationStore) {
         self.start = start
         self.settings = Mutex(simulation)
         self.state = Mutex([:])
+        self.store = store
         reconfigure(simulation: simulation, terminals: terminals)
+    }
+
+    /// A fleet with in-memory command state, for tests and one-off runs.
+    public convenience init(simulation: SimulationSection, terminals: [Terminal], start: Date) {
+        // An in-memory SQLite database cannot fail to open.
+        self.init(simulation: simulation, terminals: terminals, start: start, store: try! SimulationStore(path: nil))
     }
 
     /// Applies a reloaded inventory: new terminals start producing, removed ones stop, existing ones keep their log.
     public func reconfigure(simulation: SimulationSection, terminals: [Terminal]) {
         settings.withLock { $0 = simulation }
         let start = self.start
+        let disabled = (try? loadDisabled()) ?? [:]
         state.withLock { fleet in
             let wanted = Set(terminals.map(\.id))
             fleet = fleet.filter { wanted.contains($0.key) }
@@ -39,6 +50,7 @@ public final class SimulatedFleet: Sendable {
                 } else {
                     fleet[terminal.id]?.terminal = terminal
                 }
+                fleet[terminal.id]?.disabled = disabled[terminal.id] ?? [:]
             }
         }
     }
@@ -56,7 +68,7 @@ public final class SimulatedFleet: Sendable {
         return try state.withLock { fleet throws(Unreachable) in
             guard let terminal = fleet[terminalID] else { throw Unreachable(description: "no such terminal") }
             try checkOnline(terminalID, simulation: simulation, now: now)
-            return terminal.status(now: now, scenario: simulation.scenario)
+            return terminal.status(now: now, simulation: simulation)
         }
     }
 
@@ -77,21 +89,7 @@ public final class SimulatedFleet: Sendable {
         }
     }
 
-    /// Switches a provider's credit-score-pay method on or off, as an operator or the job engine would.
-    public func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminalID: String, now: Date) throws(Unreachable) {
-        let simulation = settings.withLock { $0 }
-        try state.withLock { fleet throws(Unreachable) in
-            guard fleet[terminalID] != nil else { throw Unreachable(description: "no such terminal") }
-            try checkOnline(terminalID, simulation: simulation, now: now)
-            if enabled {
-                fleet[terminalID]?.disabledProviders.remove(provider)
-            } else {
-                fleet[terminalID]?.disabledProviders.insert(provider)
-            }
-        }
-    }
-
-    private func checkOnline(_ id: String, simulation: SimulationSection, now: Date) throws(Unreachable) {
+    func checkOnline(_ id: String, simulation: SimulationSection, now: Date) throws(Unreachable) {
         let elapsed = now.timeIntervalSince(start)
         for window in simulation.scenario.offline where window.terminal == id {
             let from = window.after.seconds

@@ -4,7 +4,8 @@ import PosrevokeCore
 /// One simulated terminal: its random stream, its transaction log and the methods switched off on it.
 struct SimulatedTerminal: Sendable {
     var terminal: Terminal
-    var disabledProviders: Set<CreditProvider> = []
+    /// Providers switched off on this terminal (by command or update), and when.
+    var disabled: [CreditProvider: Date] = [:]
     private let start: Date
     private var rng: SplitMix64
     private var nextEvent: Date
@@ -43,7 +44,8 @@ struct SimulatedTerminal: Sendable {
         return TransactionPage(transactions: items, nextAfter: items.last?.seq ?? max(cursor, 0))
     }
 
-    func status(now: Date, scenario: ScenarioConfig) -> TerminalStatus {
+    func status(now: Date, simulation: SimulationSection) -> TerminalStatus {
+        let scenario = simulation.scenario
         let lingering = scenario.missedUpdate.contains(terminal.id)
         var methods: [TerminalStatus.Method] = [
             .init(method: .card, provider: nil, enabled: true),
@@ -53,7 +55,7 @@ struct SimulatedTerminal: Sendable {
         ]
         for provider in terminal.providers.keys.sorted() {
             let cut = terminal.providers[provider]?.state == .cancelled
-            let enabled = !disabledProviders.contains(provider) && (!cut || lingering)
+            let enabled = disabled[provider] == nil && (!cut || lingering)
             methods.append(.init(method: .creditScorePay, provider: provider.rawValue, enabled: enabled))
         }
         return TerminalStatus(
@@ -61,7 +63,7 @@ struct SimulatedTerminal: Sendable {
             model: "SIM-A920",
             firmware: lingering ? "3.1.0" : "3.2.0",
             time: now,
-            peripherals: lingering ? ["wechat-payscore-scanner"] : [],
+            peripherals: peripherals(now: now, simulation: simulation),
             paymentMethods: methods
         )
     }
@@ -80,8 +82,10 @@ struct SimulatedTerminal: Sendable {
         let wantsCredit = !providers.isEmpty && rng.unit() < simulation.creditPayShare
         if wantsCredit, let chosen = providers.randomElement(using: &rng) {
             let cancellation = terminal.providers[chosen]
-            let afterCutover = cancellation?.isAfterCutover(time) ?? false
-            let lingering = scenario.missedUpdate.contains(terminal.id) && !disabledProviders.contains(chosen)
+            let switchedOff = disabled[chosen].map { time >= $0 } ?? false
+            let afterCutover = (cancellation?.isAfterCutover(time) ?? false) || switchedOff
+            // A terminal that missed the update keeps approving, whatever its settings screen says.
+            let lingering = scenario.missedUpdate.contains(terminal.id)
             if !afterCutover || lingering {
                 method = .creditScorePay
                 provider = chosen.rawValue
@@ -118,6 +122,19 @@ struct SimulatedTerminal: Sendable {
             outcome: outcome,
             errorCode: errorCode
         )
+    }
+
+    /// Provider-specific peripherals still attached: removed `hardware_removal_after` once the provider is off.
+    func peripherals(now: Date, simulation: SimulationSection) -> [String] {
+        terminal.providers.keys.sorted().compactMap { provider in
+            guard SimulatedPlatform.draw(simulation.seed, "peripheral/\(terminal.id)/\(provider.rawValue)")
+                < simulation.scenario.peripheralShare
+            else { return nil }
+            if let off = disabled[provider], now.timeIntervalSince(off) >= simulation.scenario.hardwareRemovalAfter.seconds {
+                return nil
+            }
+            return "\(provider.rawValue)-scanner"
+        }
     }
 
     /// The error rate of a scripted burst covering this store, method and moment, if any.

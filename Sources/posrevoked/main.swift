@@ -20,6 +20,9 @@ struct Posrevoked: ParsableCommand {
     @Option(name: .customLong("state-dir"), help: "State directory (default: $STATE_DIRECTORY, then daemon.state_dir, then /var/lib/posrevoke).")
     var stateDir: String?
 
+    @Option(name: .customLong("control-socket"), help: "Control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).")
+    var controlSocket: String?
+
     @Option(name: .customLong("log-target"), help: "auto, journal or console.")
     var logTarget: String = "auto"
 
@@ -50,7 +53,7 @@ struct Posrevoked: ParsableCommand {
         let logger = Logger(label: "posrevoked")
         let daemon: Daemon
         do {
-            daemon = try Daemon(options: DaemonOptions(configPath: config, stateDirectory: stateDir), logger: logger)
+            daemon = try Daemon(options: DaemonOptions(configPath: config, stateDirectory: stateDir, controlSocket: controlSocket), logger: logger)
         } catch let error as ConfigErrors {
             for issue in error.issues { logger.critical("\(config): \(issue)") }
             JournalLogHandler.flush()

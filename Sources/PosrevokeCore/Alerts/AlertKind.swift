@@ -4,11 +4,19 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case creditPayAttempt = "credit-pay-attempt"
     case terminalUnreachable = "terminal-unreachable"
     case paymentFailureRate = "payment-failure-rate"
+    /// A cancellation job exhausted its retries or met a permanent error.
+    case jobFailed = "job-failed"
+    /// A deactivation application has waited for the platform's review longer than the plan allows.
+    case reviewOverdue = "review-overdue"
+    /// A plan's health gate failed between waves and the plan was paused. The key's terminal is the plan id.
+    case healthGateFailed = "health-gate-failed"
 
     public var severity: AlertSeverity {
         switch self {
         case .lingeringCreditPay: .critical
-        case .creditPayAttempt, .paymentFailureRate, .terminalUnreachable: .warning
+        case .creditPayAttempt, .paymentFailureRate, .terminalUnreachable, .jobFailed, .reviewOverdue,
+            .healthGateFailed:
+            .warning
         }
     }
 
@@ -19,6 +27,9 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
         case .creditPayAttempt: MessageID.creditPayAttempt
         case .terminalUnreachable: MessageID.terminalUnreachable
         case .paymentFailureRate: MessageID.paymentFailureRate
+        case .jobFailed: MessageID.jobFailed
+        case .reviewOverdue: MessageID.reviewOverdue
+        case .healthGateFailed: MessageID.healthGateFailed
         }
     }
 }

@@ -4,6 +4,13 @@ public enum MessageID {
     public static let creditPayAttempt = "9aa437a4d2064e079bad0be1f23262b5"
     public static let terminalUnreachable = "3bdac23e360e4ae9b8333a6267ad0e01"
     public static let paymentFailureRate = "5bca33936a504cb39fc078763e69948b"
+    public static let jobFailed = "67b721063a1d47cb99c078f7043c9685"
+    public static let reviewOverdue = "09a140671b47422aac0cc71cd4c87930"
+    public static let healthGateFailed = "1b6c66ca6baa42cb8b007f8960f42c0c"
+    /// A job step started, finished, waited, retried or was gated.
+    public static let jobStep = "b44a98e1d2f642fb8c8e382caedd18b6"
+    /// A plan was created, released a wave, paused, resumed, cancelled or completed.
+    public static let planEvent = "958b19d60c8145678e82a99b6fc4c80b"
     /// Many transitions coalesced into one entry by flood control.
     public static let alertSummary = "6d29ed60afeb44be8a6d482b989f801c"
     public static let reloadRejected = "539b8593b38a4c9e91014438664cf889"
@@ -20,6 +27,7 @@ public enum MessageID {
     /// Every id, for checks that the journal catalog explains each one.
     public static let all = [
         lingeringCreditPay, creditPayAttempt, terminalUnreachable, paymentFailureRate, alertSummary, reloadRejected,
-        reloadApplied, daemonReady, daemonStatistics, daemonStopping, journalDropped, storeWriteFailed,
+        reloadApplied, daemonReady, daemonStatistics, daemonStopping, journalDropped, storeWriteFailed, jobFailed,
+        reviewOverdue, healthGateFailed, jobStep, planEvent,
     ]
 }

@@ -8,6 +8,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var alerts = AlertsSection()
     public var store = StoreSection()
     public var simulation = SimulationSection()
+    public var jobs = JobsSection()
+    public var platform = PlatformSection()
+    public var plans: [PlanConfig] = []
     public var terminals: [Terminal] = []
 
     public init() {}
@@ -118,6 +121,12 @@ public struct ScenarioConfig: Sendable, Equatable {
     public var stillTryingShare = 0.05
     public var offline: [OfflineWindow] = []
     public var errorBursts: [ErrorBurst] = []
+    /// Share of terminal × provider pairs with a provider-specific peripheral (a scanner) to remove.
+    public var peripheralShare = 0.3
+    /// How long after a provider is switched off on a terminal the technician removes its peripheral.
+    public var hardwareRemovalAfter: Duration = .seconds(20)
+    /// How long a pushed software update takes to apply.
+    public var updateDuration: Duration = .seconds(6)
     public init() {}
 }
 
@@ -149,4 +158,33 @@ public struct ErrorBurst: Sendable, Equatable {
         self.duration = duration
         self.errorRate = errorRate
     }
+}
+
+/// How each provider's platform steps are carried out.
+public struct PlatformSection: Sendable, Equatable {
+    /// `simulated` (the embedded platform) or `manual` (operator gates with reminders).
+    public var providers: [CreditProvider: PlatformDriverKind] = [.wechatPayscore: .simulated, .alipayCredit: .simulated]
+    public var simulation = PlatformSimulationConfig()
+    public init() {}
+}
+
+/// The kinds of payment-platform adapter.
+public enum PlatformDriverKind: String, Sendable, Codable, CaseIterable {
+    case simulated
+    case manual
+}
+
+/// Behaviour of the embedded payment platform.
+public struct PlatformSimulationConfig: Sendable, Equatable {
+    public var seed: UInt64 = 1
+    /// How long a deactivation review takes.
+    public var reviewDelay: Duration = .seconds(60)
+    /// Share of applications the reviewer rejects.
+    public var rejectShare = 0.0
+    /// Share of calls answered with 429 FREQUENCY_LIMITED or 500 SYSTEM_ERROR.
+    public var transientErrorShare = 0.05
+    /// Share of open orders whose first cancel meets a debit in progress.
+    public var debitInProgressShare = 0.2
+    public var maxOpenOrders = 2
+    public init() {}
 }

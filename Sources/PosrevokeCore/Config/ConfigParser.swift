@@ -55,7 +55,9 @@ public enum ConfigParser {
     }
 
     private static func read(_ root: Node, into config: inout DaemonConfig, _ r: NodeReader) {
-        let sections = ["daemon", "polling", "detection", "alerts", "store", "simulation", "terminals"]
+        let sections = [
+            "daemon", "polling", "detection", "alerts", "store", "simulation", "jobs", "platform", "plans", "terminals",
+        ]
         guard let map = r.mapping(root, "", keys: sections) else { return }
         if let node = map["daemon"] { readDaemon(node, &config.daemon, r) }
         if let node = map["polling"] { readPolling(node, &config.polling, r) }
@@ -63,6 +65,9 @@ public enum ConfigParser {
         if let node = map["alerts"] { readAlerts(node, &config.alerts, r) }
         if let node = map["store"] { readStore(node, &config.store, r) }
         if let node = map["simulation"] { readSimulation(node, &config.simulation, r) }
+        if let node = map["jobs"] { JobsReader.readJobs(node, &config.jobs, r) }
+        if let node = map["platform"] { JobsReader.readPlatform(node, &config.platform, r) }
+        if let node = map["plans"] { config.plans = JobsReader.readPlans(node, r) }
         if let node = map["terminals"] {
             config.terminals = TerminalReader.read(node, defaultInterval: config.polling.interval, r)
         }
@@ -190,5 +195,6 @@ public enum ConfigParser {
         for (index, burst) in scenario.errorBursts.enumerated() where !stores.contains(burst.store) {
             r.report("simulation.scenario.error_bursts[\(index)].store", nil, "unknown store '\(burst.store)'")
         }
+        JobsReader.crossCheck(config, known: seen, stores: stores, r)
     }
 }

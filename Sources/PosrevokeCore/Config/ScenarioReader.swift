@@ -3,13 +3,21 @@ import Yams
 /// Reads `simulation.scenario`: which simulated terminals misbehave, and when.
 enum ScenarioReader {
     static func read(_ node: Node, _ p: String, _ s: inout ScenarioConfig, _ r: NodeReader) {
-        let keys = ["missed_update", "still_trying_share", "offline", "error_bursts"]
+        let keys = [
+            "missed_update", "still_trying_share", "offline", "error_bursts", "peripheral_share",
+            "hardware_removal_after", "update_duration",
+        ]
         guard let m = r.mapping(node, p, keys: keys) else { return }
         if let n = m["missed_update"], let items = r.sequence(n, "\(p).missed_update") {
             s.missedUpdate = items.enumerated().compactMap { r.string($1, "\(p).missed_update[\($0)]") }
         }
         m["still_trying_share"].flatMap { r.double($0, "\(p).still_trying_share", min: 0, max: 1) }
             .map { s.stillTryingShare = $0 }
+        m["peripheral_share"].flatMap { r.double($0, "\(p).peripheral_share", min: 0, max: 1) }
+            .map { s.peripheralShare = $0 }
+        m["hardware_removal_after"].flatMap { r.duration($0, "\(p).hardware_removal_after") }
+            .map { s.hardwareRemovalAfter = $0 }
+        m["update_duration"].flatMap { r.duration($0, "\(p).update_duration") }.map { s.updateDuration = $0 }
         if let n = m["offline"], let items = r.sequence(n, "\(p).offline") {
             s.offline = items.enumerated().compactMap { readOffline($1, "\(p).offline[\($0)]", r) }
         }

@@ -17,7 +17,7 @@ public struct Condition: Sendable, Equatable {
 extension DetectionSection {
     public func pendingFor(_ kind: AlertKind) -> Duration {
         switch kind {
-        case .lingeringCreditPay, .terminalUnreachable: .zero
+        case .lingeringCreditPay, .terminalUnreachable, .jobFailed, .reviewOverdue, .healthGateFailed: .zero
         case .creditPayAttempt: creditPayAttempt.pendingFor
         case .paymentFailureRate: paymentFailureRate.pendingFor
         }
@@ -29,6 +29,7 @@ extension DetectionSection {
         case .creditPayAttempt: creditPayAttempt.repeatInterval
         case .terminalUnreachable: terminalUnreachable.repeatInterval
         case .paymentFailureRate: paymentFailureRate.repeatInterval
+        case .jobFailed, .reviewOverdue, .healthGateFailed: .seconds(86400)
         }
     }
 
@@ -38,6 +39,7 @@ extension DetectionSection {
         case .creditPayAttempt: creditPayAttempt.enabled
         case .terminalUnreachable: terminalUnreachable.enabled
         case .paymentFailureRate: paymentFailureRate.enabled
+        case .jobFailed, .reviewOverdue, .healthGateFailed: true
         }
     }
 }

@@ -18,11 +18,18 @@ final class Engine: @unchecked Sendable {
     private let logger: Logger
     let announcer: Announcer
     private var config: DaemonConfig {
-        didSet { terminals = Dictionary(uniqueKeysWithValues: config.terminals.map { ($0.id, $0) }) }
+        didSet { rebuildTerminals() }
     }
+    /// Cancellation states recorded by jobs; they override the inventory's.
+    private var cutovers: [String: [CreditProvider: ProviderCancellation]] = [:] {
+        didSet { rebuildTerminals() }
+    }
+    /// The inventory with job-recorded cutovers applied: what the detectors judge against.
     private var terminals: [String: Terminal] = [:]
     private var detectors: [String: TerminalDetector]
     private var alerts: AlertBook
+    private var acks: Set<String>
+    private var silences: [Silence]
     private var pending: [PollResult] = []
     private var draining = false
     private var lastPrune = Date.distantPast
@@ -43,16 +50,18 @@ final class Engine: @unchecked Sendable {
         logger: Logger
     ) {
         self.config = config
-        self.terminals = Dictionary(uniqueKeysWithValues: config.terminals.map { ($0.id, $0) })
         self.store = store
         self.inventory = inventory
         self.clock = clock
         self.logger = logger
         self.detectors = snapshot.detectors
         self.alerts = AlertBook(records: snapshot.alerts)
+        self.acks = snapshot.acks
+        self.silences = snapshot.silences
         self.announcer = Announcer(logger: logger, store: store, settings: config.alerts)
         inventory.setCursors(snapshot.cursors)
-        announcer.submit(snapshot.outbox.map(\.announcement), outboxIDs: snapshot.outbox.map(\.id))
+        rebuildTerminals()
+        deliver(snapshot.outbox.map(\.announcement), outboxIDs: snapshot.outbox.map(\.id))
     }
 
     var firingCount: Int {
@@ -122,7 +131,7 @@ final class Engine: @unchecked Sendable {
             self.detectors = detectors
             self.alerts = alerts
             inventory.setCursors(cursors)
-            announcer.submit(announcements, outboxIDs: ids)
+            deliver(announcements, outboxIDs: ids)
             counters.commits += 1
         } catch {
             counters.failedCommits += 1
@@ -140,7 +149,7 @@ final class Engine: @unchecked Sendable {
         let now = clock.now()
         var alerts = self.alerts
         var update = AlertBook.Update()
-        for terminal in config.terminals {
+        for terminal in terminals.values {
             var detector = detectors[terminal.id] ?? TerminalDetector()
             detector.prune(now: now, config: config.detection)
             detectors[terminal.id] = detector
@@ -175,11 +184,100 @@ final class Engine: @unchecked Sendable {
                 detectors[terminal] = nil
                 inventory.forgetCursor(terminal)
             }
-            announcer.submit(update.announcements, outboxIDs: ids)
+            deliver(update.announcements, outboxIDs: ids)
             counters.firing = self.alerts.firingCount
         } catch {
             logger.error("cannot retire removed terminals: \(error)")
         }
+    }
+
+    /// Hands committed announcements to the announcer, minus silenced ones and repeats of acknowledged alerts.
+    /// Their outbox rows are cleared either way.
+    private func deliver(_ announcements: [Announcement], outboxIDs ids: [Int64]) {
+        let now = clock.now()
+        var kept: [Announcement] = []
+        for announcement in announcements {
+            let key = announcement.key.description
+            if announcement.phase == .resolved { acks.remove(key) }
+            if silences.contains(where: { $0.matches(announcement.key, store: announcement.store, at: now) }) {
+                counters.silenced += 1
+            } else if announcement.isRepeat && acks.contains(key) {
+                counters.silenced += 1
+            } else {
+                kept.append(announcement)
+            }
+        }
+        announcer.submit(kept, outboxIDs: ids)
+    }
+
+    /// Operator: stop repeats of a firing alert until it resolves.
+    func acknowledge(_ key: AlertKey, by: String, comment: String) throws {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard alerts.records[key]?.machine.isFiring == true else { throw ControlError("alert \(key) is not firing") }
+        try store.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO ack (key, by, comment, at) VALUES (?, ?, ?, ?)",
+                arguments: [key.description, by, comment, clock.now().timeIntervalSince1970])
+        }
+        acks.insert(key.description)
+    }
+
+    /// Operator: write no announcements matching `silence` until it ends. Alert state is still kept.
+    func add(_ silence: Silence) throws {
+        dispatchPrecondition(condition: .onQueue(queue))
+        try store.write { db in
+            try db.execute(
+                sql: "INSERT INTO silence (matcher, until, comment, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [silence.matcher, silence.until.timeIntervalSince1970, silence.comment, clock.now().timeIntervalSince1970])
+        }
+        silences.append(silence)
+    }
+
+    func isAcknowledged(_ key: AlertKey) -> Bool { acks.contains(key.description) }
+
+    func isSilenced(_ record: AlertRecord) -> Bool {
+        silences.contains { $0.matches(record.key, store: record.store, at: clock.now()) }
+    }
+
+    /// Job-recorded cutovers changed: detectors attribute post-cutover traffic from now on.
+    func setCutovers(_ cutovers: [String: [CreditProvider: ProviderCancellation]]) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        self.cutovers = cutovers
+    }
+
+    /// Alert conditions raised outside the detectors (jobs, plans), with the store each belongs to.
+    func apply(external conditions: [(condition: Condition, store: String)]) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let now = clock.now()
+        var alerts = self.alerts
+        var update = AlertBook.Update()
+        for (condition, store) in conditions {
+            let step = alerts.apply([condition], store: store, config: config.detection, now: now)
+            update.changed += step.changed
+            update.announcements += step.announcements
+        }
+        commit(update, alerts: alerts, now: now)
+        counters.firing = self.alerts.firingCount
+    }
+
+    /// Keys of the alerts firing now, for health gates.
+    var firingKeys: Set<AlertKey> {
+        dispatchPrecondition(condition: .onQueue(queue))
+        return Set(alerts.records.values.filter(\.machine.isFiring).map(\.key))
+    }
+
+    /// The effective terminal, with job-recorded cutovers applied.
+    func terminal(_ id: String) -> Terminal? {
+        dispatchPrecondition(condition: .onQueue(queue))
+        return terminals[id]
+    }
+
+    private func rebuildTerminals() {
+        terminals = Dictionary(uniqueKeysWithValues: config.terminals.map { terminal in
+            var effective = terminal
+            for (provider, state) in cutovers[terminal.id] ?? [:] { effective.providers[provider] = state }
+            return (terminal.id, effective)
+        })
     }
 
     private func commit(_ update: AlertBook.Update, alerts: AlertBook, now: Date) {
@@ -193,7 +291,7 @@ final class Engine: @unchecked Sendable {
                 return try StateStore.enqueue(update.announcements, db)
             }
             self.alerts = alerts
-            announcer.submit(update.announcements, outboxIDs: ids)
+            deliver(update.announcements, outboxIDs: ids)
         } catch {
             logger.error("cannot save alert state; will retry at the next evaluation: \(error)")
         }
@@ -215,6 +313,8 @@ final class Engine: @unchecked Sendable {
 /// What the engine has done since start.
 struct EngineCounters: Sendable {
     var firing = 0
+    /// Announcements not written because they were silenced or repeats of acknowledged alerts.
+    var silenced = 0
     /// When the batch being committed started; the watchdog stops pinging if a commit wedges.
     var busySince: Date?
     var commits = 0

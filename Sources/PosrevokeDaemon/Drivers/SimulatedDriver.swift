@@ -8,25 +8,40 @@ struct SimulatedDriver: TerminalDriver {
     let clock: any WallClock
 
     func status(of terminal: Terminal) async throws -> TerminalStatus {
-        do {
-            return try fleet.status(of: terminal.id, now: clock.now())
-        } catch {
-            throw DriverError.unreachable(error.description)
-        }
+        try answer { try fleet.status(of: terminal.id, now: clock.now()) }
     }
 
     func transactions(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> TransactionPage {
-        do {
-            return try fleet.transactions(of: terminal.id, after: cursor, limit: limit, now: clock.now())
-        } catch {
-            throw DriverError.unreachable(error.description)
-        }
+        try answer { try fleet.transactions(of: terminal.id, after: cursor, limit: limit, now: clock.now()) }
     }
 
     func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws {
+        try answer { try fleet.setCreditPay(provider, enabled: enabled, on: terminal.id, now: clock.now()) }
+    }
+
+    func showNotice(id: String, text: String, on terminal: Terminal) async throws {
+        try answer { try fleet.showNotice(id: id, text: text, on: terminal.id, now: clock.now()) }
+    }
+
+    func pushUpdate(id: String, removing providers: [CreditProvider], on terminal: Terminal) async throws {
+        try answer { try fleet.pushUpdate(id: id, removing: providers, on: terminal.id, now: clock.now()) }
+    }
+
+    func updateState(id: String, on terminal: Terminal) async throws -> (state: String, error: String?)? {
+        try answer { try fleet.update(id: id, on: terminal.id, now: clock.now()).map { ($0.rawValue, nil) } }
+    }
+
+    func selftest(on terminal: Terminal) async throws -> SelftestResult {
+        let result = try answer { try fleet.selftest(on: terminal.id, now: clock.now()) }
+        let checks = result.checks.map { SelftestResult.Check(name: $0.name, ok: $0.ok, detail: $0.detail) }
+        return SelftestResult(ok: result.ok, checks: checks)
+    }
+
+    /// Maps the fleet's "not answering" onto the driver error the poller and job runner understand.
+    private func answer<T>(_ call: () throws -> T) throws -> T {
         do {
-            try fleet.setCreditPay(provider, enabled: enabled, on: terminal.id, now: clock.now())
-        } catch {
+            return try call()
+        } catch let error as SimulatedFleet.Unreachable {
             throw DriverError.unreachable(error.description)
         }
     }

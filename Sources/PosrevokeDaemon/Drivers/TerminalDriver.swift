@@ -10,6 +10,36 @@ public protocol TerminalDriver: Sendable {
     func transactions(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> TransactionPage
     func feedback(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> FeedbackPage
     func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws
+    /// Shows `text` on the terminal's screen; `id` makes a repeat harmless.
+    func showNotice(id: String, text: String, on terminal: Terminal) async throws
+    /// Starts the software/config update that removes `providers`; `id` is its idempotency key.
+    func pushUpdate(id: String, removing providers: [CreditProvider], on terminal: Terminal) async throws
+    /// How the update `id` is going: pending, applying, done or failed (with an error); nil if unknown.
+    func updateState(id: String, on terminal: Terminal) async throws -> (state: String, error: String?)?
+    func selftest(on terminal: Terminal) async throws -> SelftestResult
+}
+
+/// A terminal's self-test answer.
+public struct SelftestResult: Sendable, Codable, Equatable {
+    public struct Check: Sendable, Codable, Equatable {
+        public var name: String
+        public var ok: Bool
+        public var detail: String
+
+        public init(name: String, ok: Bool, detail: String) {
+            self.name = name
+            self.ok = ok
+            self.detail = detail
+        }
+    }
+
+    public init(ok: Bool, checks: [Check]) {
+        self.ok = ok
+        self.checks = checks
+    }
+
+    public var ok: Bool
+    public var checks: [Check]
 }
 
 /// Why a terminal could not be asked.
@@ -36,5 +66,21 @@ extension TerminalDriver {
     /// Terminals that cannot switch methods remotely need an operator; the job engine turns this into a gate.
     public func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws {
         throw DriverError.unsupported("switching \(provider.rawValue) remotely")
+    }
+
+    public func showNotice(id: String, text: String, on terminal: Terminal) async throws {
+        throw DriverError.unsupported("showing notices")
+    }
+
+    public func pushUpdate(id: String, removing providers: [CreditProvider], on terminal: Terminal) async throws {
+        throw DriverError.unsupported("pushing updates")
+    }
+
+    public func updateState(id: String, on terminal: Terminal) async throws -> (state: String, error: String?)? {
+        throw DriverError.unsupported("update status")
+    }
+
+    public func selftest(on terminal: Terminal) async throws -> SelftestResult {
+        throw DriverError.unsupported("self-test")
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 public import Logging
+import PosrevokeControl
 import PosrevokeCore
 import PosrevokeSimulation
 import PosrevokeSystemd
@@ -14,12 +15,16 @@ public final class Daemon: @unchecked Sendable {
     let options: DaemonOptions
     let logger: Logger
     let clock: SystemClock
-    private var config: DaemonConfig
+    private(set) var config: DaemonConfig
     private let store: StateStore
-    private let inventory = Inventory()
+    let inventory = Inventory()
     private let fleet: SimulatedFleet
-    private let engine: Engine
-    private let scheduler: PollScheduler
+    private let platform: SimulatedPlatform
+    let engine: Engine
+    let runner: JobRunner
+    let backups: Backups
+    private var control: ControlServer?
+    let scheduler: PollScheduler
     private var pollers: [String: Poller] = [:]
     private var signalSources: [any DispatchSourceSignal] = []
     private var timers: [any DispatchSourceTimer] = []
@@ -37,11 +42,19 @@ public final class Daemon: @unchecked Sendable {
         let directory = StatePaths.stateDirectory(flag: options.stateDirectory, config: config)
         store = try StateStore(directory: directory)
         let snapshot = try store.loadSnapshot()
-        fleet = SimulatedFleet(simulation: config.simulation, terminals: config.terminals, start: clock.now())
+        // The embedded simulators keep their own durable state, as a real platform and real terminals would.
+        let simulation = try SimulationStore(path: (directory as NSString).appendingPathComponent("simulation.sqlite"))
+        fleet = SimulatedFleet(simulation: config.simulation, terminals: config.terminals, start: clock.now(), store: simulation)
+        platform = SimulatedPlatform(settings: config.platform.simulation, store: simulation)
+        backups = Backups(stateDirectory: directory)
         inventory.replace(config.terminals)
         engine = Engine(
             config: config, store: store, snapshot: snapshot, inventory: inventory, clock: clock, logger: logger)
         scheduler = PollScheduler(queue: loop, clock: clock, maxConcurrent: config.polling.maxConcurrent)
+        runner = try JobRunner(
+            config: config, store: store, engine: engine, drivers: Self.drivers(fleet: fleet, clock: clock),
+            platforms: Self.platforms(config, platform: platform, clock: clock), backups: backups, clock: clock,
+            logger: logger)
         // Ping every half of WATCHDOG_USEC; the loop turns at least four times per ping interval.
         watchdogInterval = ServiceNotifier.watchdogTimeoutMicroseconds().map { $0 * 1000 / 2 }
         scheduler.heartbeat = min(1_000_000_000, (watchdogInterval ?? 4_000_000_000) / 4)
@@ -69,6 +82,14 @@ public final class Daemon: @unchecked Sendable {
             exit(1)
         }
         scheduler.onLoopTurn = { [unowned self] in self.feedWatchdog() }
+        let socket = options.controlSocket ?? ControlCoding.defaultSocketPath()
+        do {
+            control = try ControlServer(path: socket) { [unowned self] request in self.handle(request) }
+        } catch {
+            logger.critical("cannot open the control socket: \(error)")
+            exit(1)
+        }
+        runner.start()
         loop.sync { scheduler.reconcile(intervals: intervals(), maxConcurrent: config.polling.maxConcurrent) }
         scheduler.start { [unowned self] launch in self.startPoll(launch) }
         every(.seconds(1), on: engine.queue) { [engine, clock] in
@@ -103,10 +124,24 @@ public final class Daemon: @unchecked Sendable {
     }
 
     private func rebuildPollers() {
-        let simulated = SimulatedDriver(fleet: fleet, clock: clock)
-        pollers = [
-            "simulated": Poller(driver: simulated, timeout: config.polling.timeout, pageLimit: config.polling.pageLimit)
-        ]
+        pollers = Self.drivers(fleet: fleet, clock: clock).mapValues {
+            Poller(driver: $0, timeout: config.polling.timeout, pageLimit: config.polling.pageLimit)
+        }
+    }
+
+    private static func drivers(fleet: SimulatedFleet, clock: SystemClock) -> [String: any TerminalDriver] {
+        ["simulated": SimulatedDriver(fleet: fleet, clock: clock)]
+    }
+
+    private static func platforms(_ config: DaemonConfig, platform: SimulatedPlatform, clock: SystemClock)
+        -> [CreditProvider: any PaymentPlatform]
+    {
+        Dictionary(uniqueKeysWithValues: CreditProvider.allCases.map { provider in
+            switch config.platform.providers[provider] ?? .simulated {
+            case .simulated: (provider, SimulatedPlatformAdapter(platform: platform, clock: clock) as any PaymentPlatform)
+            case .manual: (provider, ManualPlatform(provider: provider) as any PaymentPlatform)
+            }
+        })
     }
 
     private func intervals() -> [String: Duration] {
@@ -116,9 +151,10 @@ public final class Daemon: @unchecked Sendable {
     // MARK: Reload
 
     /// parse → validate → build → swap. An invalid file leaves everything as it was.
-    func reload() {
+    @discardableResult
+    func reload() -> ReloadView {
         dispatchPrecondition(condition: .onQueue(loop))
-        guard !stopping else { return }
+        guard !stopping else { return ReloadView(applied: false, errors: ["the daemon is stopping"], terminals: 0) }
         ServiceNotifier.send("RELOADING=1\nMONOTONIC_USEC=\(Signals.monotonicMicroseconds())")
         defer { ServiceNotifier.send("READY=1\nSTATUS=\(statusLine().text)") }
         let candidate: DaemonConfig
@@ -136,15 +172,19 @@ public final class Daemon: @unchecked Sendable {
                     "RELOAD_ERROR_COUNT": "\(error.issues.count)",
                 ]
             )
-            return
+            return ReloadView(applied: false, errors: error.issues.map(\.description), terminals: config.terminals.count)
         }
         let before = Set(config.terminals.map(\.id))
         let after = Set(candidate.terminals.map(\.id))
         config = candidate
         fleet.reconfigure(simulation: candidate.simulation, terminals: candidate.terminals)
+        platform.reconfigure(candidate.platform.simulation)
         inventory.replace(candidate.terminals)
         rebuildPollers()
         engine.queue.sync { engine.apply(candidate) }
+        runner.apply(
+            candidate, drivers: Self.drivers(fleet: fleet, clock: clock),
+            platforms: Self.platforms(candidate, platform: platform, clock: clock))
         scheduler.reconcile(intervals: intervals(), maxConcurrent: candidate.polling.maxConcurrent)
         reloadState = "last reload ok"
         let change = "\(after.subtracting(before).count) added, \(before.subtracting(after).count) removed"
@@ -152,11 +192,12 @@ public final class Daemon: @unchecked Sendable {
             "config reloaded: \(after.count) terminals (\(change))",
             metadata: ["MESSAGE_ID": "\(MessageID.reloadApplied)", "CONFIG_FILE": "\(options.configPath)"]
         )
+        return ReloadView(applied: true, errors: [], terminals: candidate.terminals.count)
     }
 
     // MARK: Status and watchdog
 
-    private func statusLine() -> StatusLine {
+    func statusLine() -> StatusLine {
         let stats = scheduler.snapshot()
         let engineStats = engine.published.withLock { $0 }
         return StatusLine(
@@ -238,6 +279,7 @@ public final class Daemon: @unchecked Sendable {
             metadata: ["MESSAGE_ID": "\(MessageID.daemonStopping)", "SIGNAL": "\(signal)"]
         )
         scheduler.stop()
+        control?.close()
         let deadline = clock.nanoseconds() + 5_000_000_000
         waitForPolls(until: deadline)
     }

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 package import GRDB
 package import PosrevokeCore
 
@@ -27,6 +27,8 @@ package final class StateStore: Sendable {
         package var detectors: [String: TerminalDetector] = [:]
         package var alerts: [AlertKey: AlertRecord] = [:]
         package var outbox: [(id: Int64, announcement: Announcement)] = []
+        package var acks: Set<String> = []
+        package var silences: [Silence] = []
     }
 
     package func loadSnapshot() throws -> Snapshot {
@@ -43,6 +45,10 @@ package final class StateStore: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT record FROM alert") {
                 let record = try decoder.decode(AlertRecord.self, from: row["record"] as Data)
                 snapshot.alerts[record.key] = record
+            }
+            snapshot.acks = Set(try String.fetchAll(db, sql: "SELECT key FROM ack"))
+            snapshot.silences = try Row.fetchAll(db, sql: "SELECT * FROM silence").map {
+                Silence(matcher: $0["matcher"], until: Date(timeIntervalSince1970: $0["until"]), comment: $0["comment"])
             }
             for row in try Row.fetchAll(db, sql: "SELECT id, announcement FROM outbox ORDER BY id") {
                 let announcement = try decoder.decode(Announcement.self, from: row["announcement"] as Data)
@@ -104,6 +110,61 @@ package final class StateStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-jobs") { db in
+            try db.execute(sql: """
+                CREATE TABLE plan (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    source TEXT NOT NULL,
+                    config BLOB NOT NULL,
+                    state BLOB NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE TABLE job (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    plan TEXT NOT NULL,
+                    terminal TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    record BLOB NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX job_plan ON job(plan);
+                CREATE TABLE cutover (
+                    terminal TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    cutover REAL,
+                    job TEXT NOT NULL,
+                    PRIMARY KEY (terminal, provider)
+                );
+                CREATE TABLE silence (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    matcher TEXT NOT NULL,
+                    until REAL NOT NULL,
+                    comment TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE ack (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    by TEXT NOT NULL,
+                    comment TEXT NOT NULL,
+                    at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
+    }
+}
+
+/// Operator-requested quiet: announcements matching `matcher` are not written until `until`.
+package struct Silence: Sendable, Codable, Equatable {
+    package var matcher: String
+    package var until: Date
+    package var comment: String
+
+    /// A matcher is an alert key, an alert kind, a terminal id, or `store:<id>`.
+    package func matches(_ key: AlertKey, store: String, at now: Date) -> Bool {
+        now < until && (matcher == key.description || matcher == key.kind.rawValue || matcher == key.terminal
+            || matcher == "store:\(store)")
     }
 }

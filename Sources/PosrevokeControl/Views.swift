@@ -1,0 +1,146 @@
+public import Foundation
+public import PosrevokeCore
+
+/// `posrevokectl status`.
+public struct StatusView: Sendable, Codable {
+    public var statusLine: String
+    public var terminals: Int
+    public var alertsFiring: Int
+    public var reload: String
+    public var pollsLaunched: Int
+    public var pollsSkipped: Int
+    public var latenessP99Milliseconds: Double
+    public var journalDropped: Int
+    public var plans: [String: Int]
+    public var jobs: [String: Int]
+
+    public init(statusLine: String, terminals: Int, alertsFiring: Int, reload: String, pollsLaunched: Int,
+        pollsSkipped: Int, latenessP99Milliseconds: Double, journalDropped: Int, plans: [String: Int], jobs: [String: Int])
+    {
+        self.statusLine = statusLine
+        self.terminals = terminals
+        self.alertsFiring = alertsFiring
+        self.reload = reload
+        self.pollsLaunched = pollsLaunched
+        self.pollsSkipped = pollsSkipped
+        self.latenessP99Milliseconds = latenessP99Milliseconds
+        self.journalDropped = journalDropped
+        self.plans = plans
+        self.jobs = jobs
+    }
+}
+
+/// One terminal as the daemon sees it, with its effective cancellation state.
+public struct TerminalView: Sendable, Codable {
+    public var id: String
+    public var store: String
+    public var driver: String
+    public var pollInterval: String
+    public var providers: [String: String]
+    public var cursor: Int64
+    public var firing: [String]
+
+    public init(id: String, store: String, driver: String, pollInterval: String, providers: [String: String], cursor: Int64, firing: [String]) {
+        self.id = id
+        self.store = store
+        self.driver = driver
+        self.pollInterval = pollInterval
+        self.providers = providers
+        self.cursor = cursor
+        self.firing = firing
+    }
+}
+
+/// One alert record.
+public struct AlertView: Sendable, Codable {
+    public var key: String
+    public var kind: String
+    public var severity: String
+    public var terminal: String
+    public var provider: String
+    public var store: String
+    public var state: String
+    public var since: Date?
+    public var summary: String
+    public var acknowledged: Bool
+    public var silenced: Bool
+
+    public init(key: String, kind: String, severity: String, terminal: String, provider: String, store: String,
+        state: String, since: Date?, summary: String, acknowledged: Bool, silenced: Bool)
+    {
+        self.key = key
+        self.kind = kind
+        self.severity = severity
+        self.terminal = terminal
+        self.provider = provider
+        self.store = store
+        self.state = state
+        self.since = since
+        self.summary = summary
+        self.acknowledged = acknowledged
+        self.silenced = silenced
+    }
+}
+
+/// A plan with its progress per wave.
+public struct PlanView: Sendable, Codable {
+    public struct Wave: Sendable, Codable {
+        public var number: Int
+        public var jobs: Int
+        public var settled: Int
+        public var completed: Int
+        public var failed: Int
+        public var released: Bool
+
+        public init(number: Int, jobs: Int, settled: Int, completed: Int, failed: Int, released: Bool) {
+            self.number = number
+            self.jobs = jobs
+            self.settled = settled
+            self.completed = completed
+            self.failed = failed
+            self.released = released
+        }
+    }
+
+    public var config: PlanConfig
+    public var state: PlanState
+    public var source: String
+    public var jobs: [String: Int]
+    public var waves: [Wave]
+
+    public init(config: PlanConfig, state: PlanState, source: String, jobs: [String: Int], waves: [Wave]) {
+        self.config = config
+        self.state = state
+        self.source = source
+        self.jobs = jobs
+        self.waves = waves
+    }
+}
+
+/// The result of `posrevokectl reload`.
+public struct ReloadView: Sendable, Codable {
+    public var applied: Bool
+    public var errors: [String]
+    public var terminals: Int
+
+    public init(applied: Bool, errors: [String], terminals: Int) {
+        self.applied = applied
+        self.errors = errors
+        self.terminals = terminals
+    }
+}
+
+/// One backup's verification.
+public struct BackupCheck: Sendable, Codable {
+    public var plan: String
+    public var terminal: String
+    public var ok: Bool
+    public var detail: String
+
+    public init(plan: String, terminal: String, ok: Bool, detail: String) {
+        self.plan = plan
+        self.terminal = terminal
+        self.ok = ok
+        self.detail = detail
+    }
+}

@@ -1,0 +1,38 @@
+public import Foundation
+
+/// What executing one step produced. The runner maps every driver and platform answer onto one of these.
+public enum StepOutcome: Sendable, Equatable {
+    /// The step is done; `context` is remembered for later steps.
+    case done(context: [String: String] = [:])
+    /// Not yet: look again at `until` (a review in progress, an update applying, hardware still present).
+    case wait(until: Date, note: String)
+    /// A transient failure (429, 500, timeout, unreachable); retried with backoff, `after` at the earliest.
+    case retry(error: String, after: Duration? = nil)
+    /// A failure retrying cannot fix (rejected application, wrong key, bad parameters).
+    case permanent(error: String)
+    /// An operator must act and then run `jobs confirm`.
+    case gate(reason: String)
+}
+
+/// What the runner must do after a transition, besides saving the job.
+public enum JobEffect: Sendable, Equatable {
+    /// Write a journal entry about the step (started, done, waiting, retrying, gated).
+    case log(JobEvent)
+    /// Raise the `job-failed` alert for this job.
+    case alertFailed(String)
+    /// Clear the `job-failed` alert (operator retried, or cancelled it).
+    case clearFailed
+}
+
+/// A step event for the journal.
+public struct JobEvent: Sendable, Equatable {
+    public var step: JobStep
+    public var state: String
+    public var detail: String
+
+    public init(step: JobStep, state: String, detail: String) {
+        self.step = step
+        self.state = state
+        self.detail = detail
+    }
+}

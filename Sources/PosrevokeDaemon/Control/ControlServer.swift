@@ -1,0 +1,130 @@
+import Dispatch
+import Foundation
+import PosrevokeControl
+
+/// The daemon's unix control socket: mode 0660, owned by the service's group, and every peer's credentials
+/// (`SO_PEERCRED`) checked: root, the service user, and members of the service group may talk to it.
+final class ControlServer: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+    private let source: any DispatchSourceRead
+    private let handler: @Sendable (ControlRequest) -> ControlResponse
+    private let workers = DispatchQueue(label: "posrevoke.control", attributes: .concurrent)
+
+    init(path: String, handler: @escaping @Sendable (ControlRequest) -> ControlResponse) throws {
+        self.path = path
+        self.handler = handler
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        unlink(path)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ControlError("cannot create the control socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw ControlError("control socket path too long: \(path)") }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, chmod(path, 0o660) == 0, chown(path, geteuid(), getegid()) == 0, listen(fd, 64) == 0 else {
+            let reason = String(cString: strerror(errno))
+            Foundation.close(fd)
+            throw ControlError("cannot listen on \(path): \(reason)")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        self.fd = fd
+        source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: workers)
+        source.setEventHandler { [unowned self] in self.acceptAll() }
+        source.resume()
+    }
+
+    func close() {
+        source.cancel()
+        Foundation.close(fd)
+        unlink(path)
+    }
+
+    private func acceptAll() {
+        while true {
+            let client = accept(fd, nil, nil)
+            guard client >= 0 else { return }
+            workers.async { self.serve(client) }
+        }
+    }
+
+    private func serve(_ client: Int32) {
+        defer { Foundation.close(client) }
+        var tv = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let response: ControlResponse
+        if let refusal = Self.refusal(client) {
+            response = .failure(refusal)
+        } else if let request = readRequest(client) {
+            response = handler(request)
+        } else {
+            response = .failure("malformed request: expected one line of JSON")
+        }
+        guard var data = try? ControlCoding.encoder.encode(response) else { return }
+        data.append(0x0A)
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(client, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+
+    private func readRequest(_ client: Int32) -> ControlRequest? {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while data.count < 4 << 20 {
+            let n = read(client, &buffer, buffer.count)
+            if n <= 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+            if data.last == 0x0A { break }
+        }
+        return try? ControlCoding.decoder.decode(ControlRequest.self, from: data)
+    }
+
+    /// Why a peer may not use the socket, or nil when it may.
+    static func refusal(_ client: Int32) -> String? {
+        var credentials = PeerCredentials()
+        var length = socklen_t(MemoryLayout<PeerCredentials>.size)
+        guard getsockopt(client, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else {
+            return "permission denied: cannot read the peer's credentials"
+        }
+        let group = getegid()
+        if credentials.uid == 0 || credentials.uid == geteuid() || credentials.gid == group { return nil }
+        if isMember(uid: credentials.uid, of: group) { return nil }
+        return "permission denied: uid \(credentials.uid) is not root, the service user, or in group \(groupName(group))"
+    }
+
+    private static func isMember(uid: uid_t, of group: gid_t) -> Bool {
+        guard let passwd = getpwuid(uid), let name = passwd.pointee.pw_name else { return false }
+        var count: Int32 = 64
+        var groups = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(name, passwd.pointee.pw_gid, &groups, &count) < 0 {
+            groups = [gid_t](repeating: 0, count: Int(count))
+            guard getgrouplist(name, passwd.pointee.pw_gid, &groups, &count) >= 0 else { return false }
+        }
+        return groups.prefix(Int(count)).contains(group)
+    }
+
+    private static func groupName(_ gid: gid_t) -> String {
+        guard let entry = getgrgid(gid), let name = entry.pointee.gr_name else { return String(gid) }
+        return String(cString: name)
+    }
+}
+
+/// `struct ucred` from <sys/socket.h> (only declared with _GNU_SOURCE, so not imported): pid, uid, gid.
+private struct PeerCredentials {
+    var pid: pid_t = 0
+    var uid: uid_t = 0
+    var gid: gid_t = 0
+}

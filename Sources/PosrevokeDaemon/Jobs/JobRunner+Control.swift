@@ -1,0 +1,145 @@
+import Foundation
+import PosrevokeControl
+import PosrevokeCore
+
+/// What operators can ask of plans and jobs while the daemon runs. Called from control-socket threads.
+extension JobRunner {
+    enum PlanCommand: String {
+        case pause, resume, cancel
+    }
+
+    enum JobCommand: String {
+        case confirm, retry, cancel
+        case runNow = "run-now"
+    }
+
+    func planViews() -> [PlanView] {
+        queue.sync { plans.values.sorted { $0.config.id < $1.config.id }.map(view) }
+    }
+
+    func planView(_ id: String) throws -> PlanView {
+        try queue.sync {
+            guard let plan = plans[id] else { throw ControlError("no plan '\(id)'") }
+            return view(plan)
+        }
+    }
+
+    func jobList(plan: String?, status: String?) -> [Job] {
+        queue.sync {
+            jobs.values.filter { (plan == nil || $0.plan == plan) && (status == nil || $0.status.rawValue == status) }
+                .sorted { ($0.plan, $0.wave, $0.id) < ($1.plan, $1.wave, $1.id) }
+        }
+    }
+
+    func job(_ id: String) throws -> Job {
+        try queue.sync {
+            guard let job = jobs[id] else { throw ControlError("no job '\(id)'") }
+            return job
+        }
+    }
+
+    /// Job counts by status, for `status`.
+    func counts() -> (plans: [String: Int], jobs: [String: Int]) {
+        queue.sync {
+            (Dictionary(grouping: plans.values, by: \.state.status.rawValue).mapValues(\.count),
+                Dictionary(grouping: jobs.values, by: \.status.rawValue).mapValues(\.count))
+        }
+    }
+
+    func create(_ plan: PlanConfig) throws -> PlanView {
+        let created = try queue.sync { try createPlan(plan, source: "operator", now: clock.now()) }
+        poke()
+        return view(created)
+    }
+
+    func command(plan id: String, _ command: PlanCommand, force: Bool) throws -> PlanView {
+        let updated = try queue.sync { () throws -> StateStore.StoredPlan in
+            guard var plan = plans[id] else { throw ControlError("no plan '\(id)'") }
+            let now = clock.now()
+            var changedJobs: [Job] = []
+            var effects: [(Job, JobEffect)] = []
+            switch command {
+            case .pause:
+                guard plan.state.status == .active else { throw ControlError("plan '\(id)' is \(plan.state.status.rawValue)") }
+                plan.state.status = .paused
+                plan.state.pauseReason = "paused by an operator"
+            case .resume:
+                guard plan.state.status == .paused else { throw ControlError("plan '\(id)' is \(plan.state.status.rawValue)") }
+                plan.state.status = .active
+                plan.state.pauseReason = nil
+                plan.state.skipNextGate = force
+            case .cancel:
+                guard !(plan.state.status == .cancelled || plan.state.status == .completed) else {
+                    throw ControlError("plan '\(id)' is already \(plan.state.status.rawValue)")
+                }
+                plan.state.status = .cancelled
+                for var job in jobs.values where job.plan == id && !job.status.isFinal {
+                    effects += job.cancel(now: now).map { (job, $0) }
+                    changedJobs.append(job)
+                }
+            }
+            plan.state.updatedAt = now
+            commit(changedJobs, plans: [plan], now: now)
+            for (job, effect) in effects { if case .log(let event) = effect { logStep(job, event) } }
+            logPlan(plan, "\(command.rawValue)d by an operator\(force ? " (skipping the next health gate)" : "")")
+            publishAlerts(jobs: changedJobs, plans: [plan], now: now)
+            return plan
+        }
+        poke()
+        return view(updated)
+    }
+
+    func command(job id: String, _ command: JobCommand) throws -> Job {
+        let updated = try queue.sync { () throws -> Job in
+            guard var job = jobs[id] else { throw ControlError("no job '\(id)'") }
+            let now = clock.now()
+            let before = job
+            var effects: [JobEffect] = []
+            switch command {
+            case .confirm:
+                guard job.status == .gated || (job.status == .waiting && job.step == .removeHardware) else {
+                    throw ControlError("job '\(id)' is not waiting for a confirmation (it is \(job.status.rawValue) at \(job.step.rawValue))")
+                }
+                effects = job.confirm(now: now)
+            case .retry:
+                guard job.status == .failed else { throw ControlError("job '\(id)' has not failed (it is \(job.status.rawValue))") }
+                effects = job.retry(now: now)
+            case .cancel:
+                guard !job.status.isFinal else { throw ControlError("job '\(id)' is already \(job.status.rawValue)") }
+                effects = job.cancel(now: now)
+            case .runNow:
+                guard [.ready, .waiting, .gated].contains(job.status) else {
+                    throw ControlError("job '\(id)' cannot run now: it is \(job.status.rawValue)")
+                }
+                job.runNow(now: now)
+            }
+            var cutovers: [(Job, ProviderCancellation?)] = []
+            if job.kind == .cancel, job.step == .watch, before.step != .watch {
+                cutovers.append((job, ProviderCancellation(state: .cancelled, cutover: now)))
+            }
+            commit([job], cutovers: cutovers, now: now)
+            for effect in effects { if case .log(let event) = effect { logStep(job, event) } }
+            publishAlerts(jobs: [job], plans: [], now: now)
+            return job
+        }
+        poke()
+        return updated
+    }
+
+    private func view(_ plan: StateStore.StoredPlan) -> PlanView {
+        let planJobs = jobs.values.filter { $0.plan == plan.config.id }
+        let grouped: [Int: [Job]] = Dictionary(grouping: planJobs, by: \.wave)
+        let waves: [PlanView.Wave] = grouped.keys.sorted().map { wave in
+            let members = grouped[wave] ?? []
+            let settled = members.filter(\.isSettled).count
+            let completed = members.filter { $0.status == .completed }.count
+            let failed = members.filter { $0.status == .failed }.count
+            return PlanView.Wave(
+                number: wave + 1, jobs: members.count, settled: settled, completed: completed, failed: failed,
+                released: wave <= plan.state.currentWave)
+        }
+        return PlanView(
+            config: plan.config, state: plan.state, source: plan.source,
+            jobs: Dictionary(grouping: planJobs, by: \.status.rawValue).mapValues(\.count), waves: waves)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import PosrevokeCore
+
+/// Executes one step of one job against the terminal's driver, the provider's platform and the backups, and
+/// maps every answer onto a `StepOutcome`. The only place where a job's side effects happen.
+struct StepExecutor: Sendable {
+    let terminal: Terminal
+    let driver: any TerminalDriver
+    let platform: any PaymentPlatform
+    let backups: Backups
+    let plan: PlanConfig
+    let pageLimit: Int
+
+    func run(_ job: Job, now: Date) async -> StepOutcome {
+        do {
+            return try await execute(job, now: now)
+        } catch let error as PlatformCallError {
+            if error.needsOperator { return .gate(reason: error.description) }
+            return error.retryable ? .retry(error: error.description) : .permanent(error: error.description)
+        } catch let error as DriverError {
+            if case .unsupported(let what) = error {
+                return .gate(reason: "the terminal's driver cannot do this (\(what)); do it by hand, then confirm the job")
+            }
+            return .retry(error: error.description)
+        } catch {
+            return .retry(error: "\(error)")
+        }
+    }
+
+    /// The provider's name as customers know it, for notices.
+    static func displayName(_ provider: CreditProvider) -> String {
+        switch provider {
+        case .wechatPayscore: "WeChat Pay Score (微信支付分)"
+        case .alipayCredit: "Alipay credit pay (信用分支付)"
+        }
+    }
+
+    private func execute(_ job: Job, now: Date) async throws -> StepOutcome {
+        let name = Self.displayName(job.provider)
+        let methods = plan.acceptedMethods.joined(separator: ", ")
+        switch job.step {
+        case .backup:
+            var all: [Transaction] = []
+            var cursor: Int64 = 0
+            while true {
+                let page = try await driver.transactions(of: terminal, after: cursor, limit: pageLimit)
+                all += page.transactions
+                guard !page.transactions.isEmpty, page.nextAfter > cursor else { break }
+                cursor = page.nextAfter
+            }
+            let manifest = try backups.write(plan: job.plan, terminal: job.terminal, transactions: all, now: now)
+            return .done(context: ["backup.sha256": manifest.sha256, "backup.transactions": String(manifest.transactions)])
+        case .notifyUsers:
+            let date = (plan.window.notBefore ?? now).formatted(date: .abbreviated, time: .omitted)
+            try await driver.showNotice(
+                id: job.idempotencyKey,
+                text: "From \(date), \(name) will no longer be accepted at this till. You can pay with: \(methods).",
+                on: terminal)
+            return .done()
+        case .vendorConfirmation:
+            return .gate(reason: "confirm with the terminal vendor that \(job.provider.rawValue) can be removed from \(job.terminal)")
+        case .closeService:
+            try await driver.setCreditPay(job.provider, enabled: false, on: terminal)
+            return .done()
+        case .cancelOrders:
+            let orders = try await platform.openOrders(terminal: job.terminal, provider: job.provider)
+            for order in orders {
+                // The reason is part of the request: it must be identical on every replay.
+                try await platform.cancelOrder(order, reason: "merchant cancelled credit-score pay (\(job.id))")
+            }
+            return .done(context: ["orders.cancelled": String(orders.count)])
+        case .submitApplication:
+            let application = try await platform.submitDeactivation(
+                terminal: job.terminal, provider: job.provider, requestKey: job.idempotencyKey)
+            return .done(context: ["application": application])
+        case .awaitReview:
+            guard let application = job.context["application"] else {
+                return .permanent(error: "no application id was recorded by submit-application")
+            }
+            let review = try await platform.review(application: application)
+            switch review.state {
+            case "approved": return .done(context: ["review": "approved"])
+            case "rejected": return .permanent(error: "application \(application) rejected: \(review.reason ?? "no reason given")")
+            default: return .wait(until: now.addingTimeInterval(pollDelay(since: job.stepSince, now: now)), note: "review \(review.state)")
+            }
+        case .confirmUnbind:
+            guard try await platform.bindingIsGone(terminal: job.terminal, provider: job.provider) else {
+                return .retry(error: "the platform still shows the binding")
+            }
+            return .done()
+        case .removeHardware:
+            let status = try await driver.status(of: terminal)
+            let attached = status.peripherals.filter { $0.hasPrefix(job.provider.rawValue) }
+            guard attached.isEmpty else {
+                return .wait(until: now.addingTimeInterval(10), note: "waiting for \(attached.joined(separator: ", ")) to be removed")
+            }
+            return .done()
+        case .pushUpdate:
+            try await driver.pushUpdate(id: job.idempotencyKey, removing: [job.provider], on: terminal)
+            return .done(context: ["update": job.idempotencyKey])
+        case .awaitUpdate:
+            let id = job.context["update"] ?? job.idempotencyKey
+            guard let update = try await driver.updateState(id: id, on: terminal) else {
+                return .retry(error: "the terminal does not know update \(id)")
+            }
+            switch update.state {
+            case "done": return .done()
+            case "failed": return .permanent(error: "update \(id) failed: \(update.error ?? "no detail")")
+            default: return .wait(until: now.addingTimeInterval(2), note: "update \(update.state)")
+            }
+        case .retest:
+            return try await retest(job)
+        case .watch:
+            let ends = job.stepSince.addingTimeInterval(plan.watch.seconds)
+            return now >= ends ? .done() : .wait(until: ends, note: "watching until \(ends.formatted(.iso8601))")
+        case .followUp:
+            let text = job.kind == .cancel
+                ? "\(name) is no longer accepted here. Please pay with: \(methods)."
+                : "\(name) is accepted here again."
+            try await driver.showNotice(id: job.idempotencyKey, text: text, on: terminal)
+            return .done()
+        case .verifyBackup:
+            guard let latest = backups.latest(terminal: job.terminal) else {
+                return .permanent(error: "no verified backup of \(job.terminal) to restore from")
+            }
+            return .done(context: ["backup.plan": latest.plan, "backup.sha256": latest.manifest.sha256])
+        case .rebind:
+            try await platform.rebind(terminal: job.terminal, provider: job.provider, requestKey: job.idempotencyKey)
+            return .done()
+        case .reenable:
+            try await driver.setCreditPay(job.provider, enabled: true, on: terminal)
+            return .done()
+        case .restoreSettings:
+            let plan = job.context["backup.plan"] ?? ""
+            let manifest = try backups.verify(plan: plan, terminal: job.terminal)
+            return .done(context: ["restored.from": "\(plan)/\(manifest.file)"])
+        }
+    }
+
+    /// Selftest passes, the provider is (not) enabled on the terminal, and the binding is gone (there).
+    private func retest(_ job: Job) async throws -> StepOutcome {
+        let wantEnabled = job.kind == .restore
+        let selftest = try await driver.selftest(on: terminal)
+        guard selftest.ok else {
+            let failed = selftest.checks.filter { !$0.ok }.map { "\($0.name): \($0.detail)" }.joined(separator: "; ")
+            return .retry(error: "selftest failed: \(failed)")
+        }
+        let status = try await driver.status(of: terminal)
+        let enabled = status.paymentMethods.contains {
+            $0.method == .creditScorePay && $0.provider == job.provider.rawValue && $0.enabled
+        }
+        guard enabled == wantEnabled else {
+            return .retry(error: "\(job.provider.rawValue) is still \(enabled ? "enabled" : "disabled") on the terminal")
+        }
+        if !(platform is ManualPlatform) {
+            let gone = try await platform.bindingIsGone(terminal: job.terminal, provider: job.provider)
+            guard gone != wantEnabled else {
+                return .retry(error: "the platform binding is \(gone ? "gone" : "still present")")
+            }
+        }
+        return .done()
+    }
+
+    /// Polls a review often at first, then less: a quarter of its age, between 5 s and 15 min.
+    private func pollDelay(since: Date, now: Date) -> TimeInterval {
+        min(900, max(5, now.timeIntervalSince(since) / 4))
+    }
+}

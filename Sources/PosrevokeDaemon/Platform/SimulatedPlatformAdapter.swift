@@ -1,0 +1,78 @@
+import Foundation
+import PosrevokeCore
+import PosrevokeSimulation
+
+/// `platform.providers.<p>: simulated`: the embedded platform simulator.
+struct SimulatedPlatformAdapter: PaymentPlatform {
+    let platform: SimulatedPlatform
+    let clock: any WallClock
+
+    func openOrders(terminal: String, provider: CreditProvider) async throws -> [String] {
+        try call { try platform.openOrders(terminal: terminal, provider: provider, now: clock.now()) }
+    }
+
+    func cancelOrder(_ outOrderNo: String, reason: String) async throws {
+        try call { try platform.cancelOrder(outOrderNo, reason: reason, now: clock.now()) }
+    }
+
+    func submitDeactivation(terminal: String, provider: CreditProvider, requestKey: String) async throws -> String {
+        try call { try platform.submitDeactivation(terminal: terminal, provider: provider, requestKey: requestKey, now: clock.now()) }
+    }
+
+    func review(application: String) async throws -> (state: String, reason: String?) {
+        try call {
+            let answer = try platform.application(application, now: clock.now())
+            return (answer.state.rawValue, answer.reason)
+        }
+    }
+
+    func bindingIsGone(terminal: String, provider: CreditProvider) async throws -> Bool {
+        try call { try platform.binding(terminal: terminal, provider: provider) == .unavailable }
+    }
+
+    func rebind(terminal: String, provider: CreditProvider, requestKey: String) async throws {
+        try call { try platform.rebind(terminal: terminal, provider: provider, requestKey: requestKey) }
+    }
+
+    private func call<T>(_ work: () throws -> T) throws -> T {
+        do {
+            return try work()
+        } catch let error as PlatformError {
+            throw PlatformCallError(description: error.description, retryable: error.isRetryable)
+        }
+    }
+}
+
+/// `platform.providers.<p>: manual`: a provider with no merchant API. Every platform step becomes an operator
+/// gate (`posrevokectl jobs confirm`), with reminders until it is confirmed.
+struct ManualPlatform: PaymentPlatform {
+    let provider: CreditProvider
+
+    private func gate(_ what: String) -> PlatformCallError {
+        PlatformCallError(
+            description: "\(provider.rawValue) has no merchant API: \(what) in the merchant portal, then confirm the job",
+            retryable: false, needsOperator: true)
+    }
+
+    func openOrders(terminal: String, provider: CreditProvider) async throws -> [String] {
+        throw gate("cancel the open pay-after-use orders of \(terminal)")
+    }
+
+    func cancelOrder(_ outOrderNo: String, reason: String) async throws { throw gate("cancel order \(outOrderNo)") }
+
+    func submitDeactivation(terminal: String, provider: CreditProvider, requestKey: String) async throws -> String {
+        throw gate("submit the deactivation application for \(terminal)")
+    }
+
+    func review(application: String) async throws -> (state: String, reason: String?) {
+        throw gate("wait for the application to be approved")
+    }
+
+    func bindingIsGone(terminal: String, provider: CreditProvider) async throws -> Bool {
+        throw gate("check that \(terminal) is no longer bound")
+    }
+
+    func rebind(terminal: String, provider: CreditProvider, requestKey: String) async throws {
+        throw gate("bind \(terminal) again")
+    }
+}

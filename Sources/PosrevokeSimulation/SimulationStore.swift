@@ -1,0 +1,73 @@
+import Foundation
+package import GRDB
+
+/// Durable memory of the simulated world outside the daemon: the payment platform's orders, applications and
+/// bindings, and what commands did to the terminals. A real platform and real terminals remember these across a
+/// daemon crash; so must the simulators, or crash tests would prove nothing.
+package final class SimulationStore: Sendable {
+    package let db: DatabaseQueue
+
+    /// A file-backed store (`synchronous=FULL`), or an in-memory one when `path` is nil.
+    package init(path: String?) throws {
+        if let path {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            db = try DatabaseQueue(path: path, configuration: configuration)
+            try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
+        } else {
+            db = try DatabaseQueue()
+        }
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE orders (
+                    out_order_no TEXT PRIMARY KEY NOT NULL, terminal TEXT NOT NULL, provider TEXT NOT NULL,
+                    state TEXT NOT NULL, debit_until REAL, cancel_reason TEXT
+                );
+                CREATE TABLE seeded (terminal TEXT NOT NULL, provider TEXT NOT NULL, PRIMARY KEY (terminal, provider));
+                CREATE TABLE applications (
+                    id TEXT PRIMARY KEY NOT NULL, request_key TEXT NOT NULL UNIQUE, terminal TEXT NOT NULL,
+                    provider TEXT NOT NULL, submitted_at REAL NOT NULL, outcome TEXT NOT NULL, reason TEXT
+                );
+                CREATE TABLE bindings (
+                    terminal TEXT NOT NULL, provider TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (terminal, provider)
+                );
+                CREATE TABLE effects (
+                    terminal TEXT NOT NULL, provider TEXT NOT NULL, operation TEXT NOT NULL, count INTEGER NOT NULL,
+                    PRIMARY KEY (terminal, provider, operation)
+                );
+                CREATE TABLE terminal_methods (
+                    terminal TEXT NOT NULL, provider TEXT NOT NULL, enabled INTEGER NOT NULL, changed_at REAL NOT NULL,
+                    PRIMARY KEY (terminal, provider)
+                );
+                CREATE TABLE notices (id TEXT PRIMARY KEY NOT NULL, terminal TEXT NOT NULL, text TEXT NOT NULL, shown_at REAL NOT NULL);
+                CREATE TABLE updates (
+                    id TEXT PRIMARY KEY NOT NULL, terminal TEXT NOT NULL, providers TEXT NOT NULL, created_at REAL NOT NULL
+                );
+                """)
+        }
+        try migrator.migrate(db)
+    }
+
+    /// Counts one effective operation (a state change the outside world would see).
+    package static func countEffect(_ db: Database, terminal: String, provider: String, operation: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO effects (terminal, provider, operation, count) VALUES (?, ?, ?, 1)
+                ON CONFLICT(terminal, provider, operation) DO UPDATE SET count = count + 1
+                """,
+            arguments: [terminal, provider, operation]
+        )
+    }
+
+    /// Effective operations so far: `[terminal/provider/operation: count]`.
+    package func effects() throws -> [String: Int] {
+        try db.read { db in
+            var result: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM effects") {
+                result["\(row["terminal"] as String)/\(row["provider"] as String)/\(row["operation"] as String)"] = row["count"]
+            }
+            return result
+        }
+    }
+}
