@@ -229,7 +229,7 @@ final class JobRunner: @unchecked Sendable {
             for (job, state) in cutovers {
                 logger.notice(
                     "cutover recorded for \(job.terminal) \(job.provider.rawValue): \(state?.state.rawValue ?? "cleared")",
-                    metadata: ["MESSAGE_ID": "\(MessageID.jobStep)", "JOB_ID": "\(job.id)", "TERMINAL_ID": "\(job.terminal)",
+                    metadata: ["MESSAGE_ID": "\(MessageID.jobStep)", "JOB_ID": "\(job.id)", "PLAN_ID": "\(job.plan)", "TERMINAL_ID": "\(job.terminal)",
                         "PROVIDER": "\(job.provider.rawValue)", "JOB_STEP": "\(job.step.rawValue)", "JOB_STATE": "cutover"])
             }
         } catch {
