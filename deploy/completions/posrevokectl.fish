@@ -1,0 +1,245 @@
+function __posrevokectl_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __posrevokectl_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __posrevokectl_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __posrevokectl_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __posrevokectl_parse_tokens -S
+    set -l unparsed_tokens (__posrevokectl_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'posrevokectl'
+        __posrevokectl_parse_subcommand 0 'h/help'
+        switch $unparsed_tokens[1]
+        case 'status'
+            __posrevokectl_parse_subcommand 0 'socket=' 'json' 'h/help'
+        case 'terminals'
+            __posrevokectl_parse_subcommand 0 'h/help'
+            switch $unparsed_tokens[1]
+            case 'list'
+                __posrevokectl_parse_subcommand 0 'socket=' 'json' 'h/help'
+            case 'show'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'h/help'
+            end
+        case 'alerts'
+            __posrevokectl_parse_subcommand 0 'h/help'
+            switch $unparsed_tokens[1]
+            case 'list'
+                __posrevokectl_parse_subcommand 0 'socket=' 'json' 'all' 'h/help'
+            case 'ack'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'comment=' 'h/help'
+            case 'silence'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'for=' 'comment=' 'h/help'
+            end
+        case 'plans'
+            __posrevokectl_parse_subcommand 0 'h/help'
+            switch $unparsed_tokens[1]
+            case 'create'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'h/help'
+            case 'list'
+                __posrevokectl_parse_subcommand 0 'socket=' 'json' 'h/help'
+            case 'show'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'h/help'
+            case 'pause'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'h/help'
+            case 'resume'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'skip-gate' 'h/help'
+            case 'cancel'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'h/help'
+            case 'watch'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'interval=' 'h/help'
+            end
+        case 'jobs'
+            __posrevokectl_parse_subcommand 0 'h/help'
+            switch $unparsed_tokens[1]
+            case 'list'
+                __posrevokectl_parse_subcommand 0 'socket=' 'json' 'plan=' 'status=' 'h/help'
+            case 'show'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'h/help'
+            case 'confirm'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'h/help'
+            case 'retry'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'h/help'
+            case 'cancel'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'h/help'
+            case 'run-now'
+                __posrevokectl_parse_subcommand 1 'socket=' 'json' 'h/help'
+            end
+        case 'reload'
+            __posrevokectl_parse_subcommand 0 'socket=' 'json' 'h/help'
+        case 'backups'
+            __posrevokectl_parse_subcommand 0 'h/help'
+            switch $unparsed_tokens[1]
+            case 'verify'
+                __posrevokectl_parse_subcommand 0 'socket=' 'json' 'h/help'
+            end
+        case 'help'
+            __posrevokectl_parse_subcommand -r 1 
+        end
+    end
+end
+
+function __posrevokectl_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __posrevokectl_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __posrevokectl_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __posrevokectl_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__posrevokectl_tokens -p)
+    if test -z "$(__posrevokectl_tokens -t)"
+        set -l index (count (__posrevokectl_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'posrevokectl' -f
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'status' -d 'Show what the daemon is doing.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'terminals' -d 'List terminals or show one.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'alerts' -d 'List, acknowledge or silence alerts.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'plans' -d 'Create and steer cancellation plans.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'jobs' -d 'Inspect and steer jobs.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'reload' -d 'Reload the config file; exits 1 and prints every error when it is invalid.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'backups' -d 'Check backups.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl status" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl status" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl terminals" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl terminals" -eq 1' -fa 'list' -d 'List every terminal with its cancellation state.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl terminals" -eq 1' -fa 'show' -d 'Show one terminal.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl terminals list" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl terminals list" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl terminals list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl terminals show" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl terminals show" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl terminals show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl alerts" -eq 1' -fa 'list' -d 'List firing and pending alerts.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl alerts" -eq 1' -fa 'ack' -d 'Acknowledge a firing alert: no repeats until it resolves.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl alerts" -eq 1' -fa 'silence' -d 'Write no journal entries for matching alerts for a while (state is still tracked).'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts list" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts list" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts list" all' -l 'all' -d 'Include resolved alerts.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts ack" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts ack" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts ack" comment' -l 'comment' -d 'Why.' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts ack" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts silence" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts silence" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts silence" for' -l 'for' -d 'How long, e.g. 30m or 2h.' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts silence" comment' -l 'comment' -d 'Why.' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl alerts silence" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl plans" -eq 1' -fa 'create' -d 'Create a plan from a YAML file (the same keys as one entry of `plans:` in the config).'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl plans" -eq 1' -fa 'list' -d 'List plans.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl plans" -eq 1' -fa 'show' -d 'Show a plan and its waves.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl plans" -eq 1' -fa 'pause' -d 'Pause a plan: no job starts a new step.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl plans" -eq 1' -fa 'resume' -d 'Resume a paused plan.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl plans" -eq 1' -fa 'cancel' -d 'Cancel a plan and every unfinished job in it.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl plans" -eq 1' -fa 'watch' -d 'Show live per-wave progress until the plan finishes (Ctrl-C to stop).'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans create" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans create" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans list" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans list" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans show" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans show" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans pause" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans pause" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans pause" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans resume" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans resume" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans resume" skip-gate' -l 'skip-gate' -d 'Let the next wave start even if its health gate would fail.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans resume" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans cancel" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans cancel" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans cancel" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans watch" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans watch" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans watch" interval' -l 'interval' -d 'Seconds between refreshes.' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl plans watch" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl jobs" -eq 1' -fa 'list' -d 'List jobs.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl jobs" -eq 1' -fa 'show' -d 'Show one job.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl jobs" -eq 1' -fa 'confirm' -d 'Confirm a gated step (vendor confirmation, manual platform, hardware removed).'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl jobs" -eq 1' -fa 'retry' -d 'Retry a failed job from its failed step.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl jobs" -eq 1' -fa 'cancel' -d 'Cancel a job.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl jobs" -eq 1' -fa 'run-now' -d 'Run a job\'s current step now (its window still applies).'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs list" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs list" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs list" plan' -l 'plan' -d 'Only this plan.' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs list" status' -l 'status' -d 'Only this status (queued, ready, running, waiting, gated, paused, failed, cancelled, completed).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs show" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs show" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs confirm" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs confirm" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs confirm" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs retry" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs retry" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs retry" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs cancel" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs cancel" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs cancel" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs run-now" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs run-now" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl jobs run-now" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl reload" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl reload" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl reload" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl backups" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl backups" -eq 1' -fa 'verify' -d 'Verify every transaction backup against its SHA-256 manifest.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl backups verify" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl backups verify" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl backups verify" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -1,0 +1,512 @@
+#compdef posrevokectl
+
+__posrevokectl_complete() {
+    local -ar non_empty_completions=("${@:#(|:*)}")
+    local -ar empty_completions=("${(M)@:#(|:*)}")
+    _describe -V '' non_empty_completions -- empty_completions -P $'\'\''
+}
+
+__posrevokectl_custom_complete() {
+    local -a completions
+    completions=("${(@f)"$("${command_name}" "${@}" "${command_line[@]}")"}")
+    if [[ "${#completions[@]}" -gt 1 ]]; then
+        __posrevokectl_complete "${completions[@]:0:-1}"
+    fi
+}
+
+__posrevokectl_cursor_index_in_current_word() {
+    if [[ -z "${QIPREFIX}${IPREFIX}${PREFIX}" ]]; then
+        printf 0
+    else
+        printf %s "${#${(z)LBUFFER}[-1]}"
+    fi
+}
+
+_posrevokectl() {
+    emulate -RL zsh -G
+    setopt extendedglob nullglob numericglobsort
+    unsetopt aliases banghist
+
+    local -xr SAP_SHELL=zsh
+    local -x SAP_SHELL_VERSION
+    SAP_SHELL_VERSION="$(builtin emulate zsh -c 'printf %s "${ZSH_VERSION}"')"
+    local -r SAP_SHELL_VERSION
+
+    local context state state_descr line
+    local -A opt_args
+
+    local -r command_name="${words[1]}"
+    local -ar command_line=("${words[@]}")
+    local -ir current_word_index="$((CURRENT - 1))"
+
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'status:Show what the daemon is doing.'
+            'terminals:List terminals or show one.'
+            'alerts:List, acknowledge or silence alerts.'
+            'plans:Create and steer cancellation plans.'
+            'jobs:Inspect and steer jobs.'
+            'reload:Reload the config file; exits 1 and prints every error when it is invalid.'
+            'backups:Check backups.'
+            'help:Show subcommand help information.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        status|terminals|alerts|plans|jobs|reload|backups|help)
+            "_posrevokectl_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_posrevokectl_status() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_terminals() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:List every terminal with its cancellation state.'
+            'show:Show one terminal.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|show)
+            "_posrevokectl_terminals_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_posrevokectl_terminals_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_terminals_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_alerts() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:List firing and pending alerts.'
+            'ack:Acknowledge a firing alert: no repeats until it resolves.'
+            'silence:Write no journal entries for matching alerts for a while (state is still tracked).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|ack|silence)
+            "_posrevokectl_alerts_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_posrevokectl_alerts_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '--all[Include resolved alerts.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_alerts_ack() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':key:'
+        '--comment[Why.]:comment:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_alerts_silence() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':matcher:'
+        '--for[How long, e.g. 30m or 2h.]:for:'
+        '--comment[Why.]:comment:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_plans() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'create:Create a plan from a YAML file (the same keys as one entry of `plans:` in the config).'
+            'list:List plans.'
+            'show:Show a plan and its waves.'
+            'pause:Pause a plan: no job starts a new step.'
+            'resume:Resume a paused plan.'
+            'cancel:Cancel a plan and every unfinished job in it.'
+            'watch:Show live per-wave progress until the plan finishes (Ctrl-C to stop).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        create|list|show|pause|resume|cancel|watch)
+            "_posrevokectl_plans_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_posrevokectl_plans_create() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':file:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_plans_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_plans_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_plans_pause() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_plans_resume() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '--skip-gate[Let the next wave start even if its health gate would fail.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_plans_cancel() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_plans_watch() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '--interval[Seconds between refreshes.]:interval:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_jobs() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:List jobs.'
+            'show:Show one job.'
+            'confirm:Confirm a gated step (vendor confirmation, manual platform, hardware removed).'
+            'retry:Retry a failed job from its failed step.'
+            'cancel:Cancel a job.'
+            'run-now:Run a job'\''s current step now (its window still applies).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|show|confirm|retry|cancel|run-now)
+            "_posrevokectl_jobs_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_posrevokectl_jobs_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '--plan[Only this plan.]:plan:'
+        '--status[Only this status (queued, ready, running, waiting, gated, paused, failed, cancelled, completed).]:status:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_jobs_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_jobs_confirm() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_jobs_retry() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_jobs_cancel() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_jobs_run-now() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_reload() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_backups() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'verify:Verify every transaction backup against its SHA-256 manifest.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        verify)
+            "_posrevokectl_backups_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_posrevokectl_backups_verify() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_help() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:subcommands:'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+if [[ "${funcstack[1]}" = _posrevokectl ]]; then
+    _posrevokectl "${@}"
+else
+    compdef _posrevokectl posrevokectl
+fi
