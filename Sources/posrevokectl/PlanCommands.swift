@@ -122,7 +122,7 @@ struct Plans: ParsableCommand {
 struct Jobs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Inspect and steer jobs.",
-        subcommands: [List.self, Show.self, Confirm.self, Retry.self, Cancel.self, RunNow.self])
+        subcommands: [List.self, Show.self, Confirm.self, Retry.self, Pause.self, Resume.self, Cancel.self, RunNow.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs.")
@@ -172,6 +172,20 @@ struct Jobs: ParsableCommand {
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
         func run() { Jobs.act(connection, "jobs.retry", id) }
+    }
+
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pause a job: it starts no new step until resumed.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Job id.") var id: String
+        func run() { Jobs.act(connection, "jobs.pause", id) }
+    }
+
+    struct Resume: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a paused job.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Job id.") var id: String
+        func run() { Jobs.act(connection, "jobs.resume", id) }
     }
 
     struct Cancel: ParsableCommand {

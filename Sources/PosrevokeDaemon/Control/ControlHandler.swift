@@ -64,7 +64,7 @@ extension Daemon {
             return try .success(runner.jobList(plan: args["plan"], status: args["status"]))
         case "jobs.show":
             return try .success(runner.job(try arg("id")))
-        case "jobs.confirm", "jobs.retry", "jobs.cancel", "jobs.run-now":
+        case "jobs.confirm", "jobs.retry", "jobs.cancel", "jobs.run-now", "jobs.pause", "jobs.resume":
             let command = JobRunner.JobCommand(rawValue: String(request.command.dropFirst("jobs.".count)))!
             return try .success(runner.command(job: try arg("id"), command))
         case "reload":

@@ -9,7 +9,7 @@ extension JobRunner {
     }
 
     enum JobCommand: String {
-        case confirm, retry, cancel
+        case confirm, retry, cancel, pause, resume
         case runNow = "run-now"
     }
 
@@ -107,6 +107,14 @@ extension JobRunner {
             case .cancel:
                 guard !job.status.isFinal else { throw ControlError("job '\(id)' is already \(job.status.rawValue)") }
                 effects = job.cancel(now: now)
+            case .pause:
+                guard !job.status.isFinal, job.status != .paused, job.status != .queued else {
+                    throw ControlError("job '\(id)' cannot be paused: it is \(job.status.rawValue)")
+                }
+                job.pause(now: now)
+            case .resume:
+                guard job.status == .paused else { throw ControlError("job '\(id)' is not paused (it is \(job.status.rawValue))") }
+                job.resume(now: now)
             case .runNow:
                 guard [.ready, .waiting, .gated].contains(job.status) else {
                     throw ControlError("job '\(id)' cannot run now: it is \(job.status.rawValue)")
