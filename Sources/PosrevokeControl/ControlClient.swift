@@ -17,30 +17,15 @@ public struct ControlClient: Sendable {
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw ControlClientError("socket path too long: \(path)") }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let connected = try UnixSocket.withAddress(path) { connect(fd, $0, $1) }
         guard connected == 0 else {
             let reason = String(cString: strerror(errno))
             throw ControlClientError("cannot connect to \(path): \(reason) (is posrevoked running, and are you in its group?)")
         }
         var line = try ControlCoding.encoder.encode(request)
         line.append(0x0A)
-        try line.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                guard n > 0 else { throw ControlClientError("write to \(path) failed: \(String(cString: strerror(errno)))") }
-                offset += n
-            }
+        guard UnixSocket.writeAll(fd, line) else {
+            throw ControlClientError("write to \(path) failed: \(String(cString: strerror(errno)))")
         }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)

@@ -19,17 +19,7 @@ final class ControlServer: @unchecked Sendable {
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ControlError("cannot create the control socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw ControlError("control socket path too long: \(path)") }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let bound = try UnixSocket.withAddress(path) { bind(fd, $0, $1) }
         guard bound == 0, chmod(path, 0o660) == 0, chown(path, geteuid(), getegid()) == 0, listen(fd, 64) == 0 else {
             let reason = String(cString: strerror(errno))
             Foundation.close(fd)
@@ -70,14 +60,7 @@ final class ControlServer: @unchecked Sendable {
         }
         guard var data = try? ControlCoding.encoder.encode(response) else { return }
         data.append(0x0A)
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(client, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        _ = UnixSocket.writeAll(client, data)
     }
 
     private func readRequest(_ client: Int32) -> ControlRequest? {
