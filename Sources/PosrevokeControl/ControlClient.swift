@@ -20,7 +20,9 @@ public struct ControlClient: Sendable {
         let connected = try UnixSocket.withAddress(path) { connect(fd, $0, $1) }
         guard connected == 0 else {
             let reason = String(cString: strerror(errno))
-            throw ControlClientError("cannot connect to \(path): \(reason) (is posrevoked running, and are you in its group?)")
+            throw ControlClientError(
+                "cannot connect to \(path): \(reason) (is posrevoked running, and are you in its group?)"
+            )
         }
         var line = try ControlCoding.encoder.encode(request)
         line.append(0x0A)

@@ -57,7 +57,8 @@ public enum ControlCoding {
     }
 
     /// The socket path: `$RUNTIME_DIRECTORY/control.sock` under systemd, else `/run/posrevoke/control.sock`.
-    public static func defaultSocketPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultSocketPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String
+    {
         if let runtime = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first {
             return "\(runtime)/control.sock"
         }

@@ -14,9 +14,18 @@ public struct StatusView: Sendable, Codable {
     public var plans: [String: Int]
     public var jobs: [String: Int]
 
-    public init(statusLine: String, terminals: Int, alertsFiring: Int, reload: String, pollsLaunched: Int,
-        pollsSkipped: Int, latenessP99Milliseconds: Double, journalDropped: Int, plans: [String: Int], jobs: [String: Int])
-    {
+    public init(
+        statusLine: String,
+        terminals: Int,
+        alertsFiring: Int,
+        reload: String,
+        pollsLaunched: Int,
+        pollsSkipped: Int,
+        latenessP99Milliseconds: Double,
+        journalDropped: Int,
+        plans: [String: Int],
+        jobs: [String: Int]
+    ) {
         self.statusLine = statusLine
         self.terminals = terminals
         self.alertsFiring = alertsFiring
@@ -40,7 +49,15 @@ public struct TerminalView: Sendable, Codable {
     public var cursor: Int64
     public var firing: [String]
 
-    public init(id: String, store: String, driver: String, pollInterval: String, providers: [String: String], cursor: Int64, firing: [String]) {
+    public init(
+        id: String,
+        store: String,
+        driver: String,
+        pollInterval: String,
+        providers: [String: String],
+        cursor: Int64,
+        firing: [String]
+    ) {
         self.id = id
         self.store = store
         self.driver = driver
@@ -65,9 +82,19 @@ public struct AlertView: Sendable, Codable {
     public var acknowledged: Bool
     public var silenced: Bool
 
-    public init(key: String, kind: String, severity: String, terminal: String, provider: String, store: String,
-        state: String, since: Date?, summary: String, acknowledged: Bool, silenced: Bool)
-    {
+    public init(
+        key: String,
+        kind: String,
+        severity: String,
+        terminal: String,
+        provider: String,
+        store: String,
+        state: String,
+        since: Date?,
+        summary: String,
+        acknowledged: Bool,
+        silenced: Bool
+    ) {
         self.key = key
         self.kind = kind
         self.severity = severity

@@ -17,8 +17,12 @@ public struct PlatformError: Error, Sendable, Equatable, CustomStringConvertible
 
     public static let debitInProgress = "ORDER_DEBITING"
 
-    static func frequencyLimited() -> Self { Self(status: 429, code: "FREQUENCY_LIMITED", message: "frequency limited, slow down") }
-    static func systemError() -> Self { Self(status: 500, code: "SYSTEM_ERROR", message: "system error, retry with the same parameters") }
+    static func frequencyLimited() -> Self {
+        Self(status: 429, code: "FREQUENCY_LIMITED", message: "frequency limited, slow down")
+    }
+    static func systemError() -> Self {
+        Self(status: 500, code: "SYSTEM_ERROR", message: "system error, retry with the same parameters")
+    }
 }
 
 /// A deactivation application's review state.

@@ -11,17 +11,32 @@ extension SimulatedFleet {
     }
 
     /// Switches a provider's credit-score-pay method on or off. Idempotent.
-    public func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminalID: String, now: Date) throws(Unreachable) {
+    public func setCreditPay(
+        _ provider: CreditProvider,
+        enabled: Bool,
+        on terminalID: String,
+        now: Date
+    ) throws(Unreachable) {
         try reachable(terminalID, now: now)
         let changed = try write { db -> Bool in
-            let current = try Bool.fetchOne(
-                db, sql: "SELECT enabled FROM terminal_methods WHERE terminal = ? AND provider = ?",
-                arguments: [terminalID, provider.rawValue]) ?? true
+            let current =
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT enabled FROM terminal_methods WHERE terminal = ? AND provider = ?",
+                    arguments: [terminalID, provider.rawValue]
+                ) ?? true
             guard current != enabled else { return false }
             try db.execute(
-                sql: "INSERT OR REPLACE INTO terminal_methods (terminal, provider, enabled, changed_at) VALUES (?, ?, ?, ?)",
-                arguments: [terminalID, provider.rawValue, enabled, now.timeIntervalSince1970])
-            try SimulationStore.countEffect(db, terminal: terminalID, provider: provider.rawValue, operation: enabled ? "enable" : "disable")
+                sql:
+                    "INSERT OR REPLACE INTO terminal_methods (terminal, provider, enabled, changed_at) VALUES (?, ?, ?, ?)",
+                arguments: [terminalID, provider.rawValue, enabled, now.timeIntervalSince1970]
+            )
+            try SimulationStore.countEffect(
+                db,
+                terminal: terminalID,
+                provider: provider.rawValue,
+                operation: enabled ? "enable" : "disable"
+            )
             return true
         }
         guard changed else { return }
@@ -34,19 +49,32 @@ extension SimulatedFleet {
         try write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO notices (id, terminal, text, shown_at) VALUES (?, ?, ?, ?)",
-                arguments: [id, terminalID, text, now.timeIntervalSince1970])
-            if db.changesCount > 0 { try SimulationStore.countEffect(db, terminal: terminalID, provider: "-", operation: "notice") }
+                arguments: [id, terminalID, text, now.timeIntervalSince1970]
+            )
+            if db.changesCount > 0 {
+                try SimulationStore.countEffect(db, terminal: terminalID, provider: "-", operation: "notice")
+            }
         }
     }
 
     /// Starts a software update that removes `providers`; the id is the idempotency key.
-    public func pushUpdate(id: String, removing providers: [CreditProvider], on terminalID: String, now: Date) throws(Unreachable) {
+    public func pushUpdate(
+        id: String,
+        removing providers: [CreditProvider],
+        on terminalID: String,
+        now: Date
+    ) throws(Unreachable) {
         try reachable(terminalID, now: now)
         try write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO updates (id, terminal, providers, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [id, terminalID, providers.map(\.rawValue).joined(separator: ","), now.timeIntervalSince1970])
-            if db.changesCount > 0 { try SimulationStore.countEffect(db, terminal: terminalID, provider: "-", operation: "update") }
+                arguments: [
+                    id, terminalID, providers.map(\.rawValue).joined(separator: ","), now.timeIntervalSince1970,
+                ]
+            )
+            if db.changesCount > 0 {
+                try SimulationStore.countEffect(db, terminal: terminalID, provider: "-", operation: "update")
+            }
         }
     }
 
@@ -54,7 +82,8 @@ extension SimulatedFleet {
     public func update(id: String, on terminalID: String, now: Date) throws(Unreachable) -> UpdateState? {
         try reachable(terminalID, now: now)
         let duration = settings.withLock { $0.scenario.updateDuration.seconds }
-        guard let row = read({ try Row.fetchOne($0, sql: "SELECT * FROM updates WHERE id = ?", arguments: [id]) }) ?? nil
+        guard
+            let row = read({ try Row.fetchOne($0, sql: "SELECT * FROM updates WHERE id = ?", arguments: [id]) }) ?? nil
         else { return nil }
         let age = now.timeIntervalSince1970 - (row["created_at"] as Double)
         if age < duration / 2 { return .pending }
@@ -68,10 +97,14 @@ extension SimulatedFleet {
     }
 
     /// The terminal's self-test: hardware checks plus which credit providers are still enabled.
-    public func selftest(on terminalID: String, now: Date) throws(Unreachable) -> (ok: Bool, checks: [(name: String, ok: Bool, detail: String)]) {
+    public func selftest(
+        on terminalID: String,
+        now: Date
+    ) throws(Unreachable) -> (ok: Bool, checks: [(name: String, ok: Bool, detail: String)]) {
         let status = try status(of: terminalID, now: now)
         var checks: [(name: String, ok: Bool, detail: String)] = [
-            ("printer", true, "paper ok"), ("network", true, "acquirer host reachable"), ("card-reader", true, "EMV ok"),
+            ("printer", true, "paper ok"), ("network", true, "acquirer host reachable"),
+            ("card-reader", true, "EMV ok"),
         ]
         for method in status.paymentMethods where method.method == .creditScorePay {
             checks.append(("\(method.provider ?? "?")", true, method.enabled ? "enabled" : "disabled"))

@@ -27,8 +27,11 @@ public final class SimulatedPlatform: Sendable {
         return try database { db in
             try seed(db, terminal: terminal, provider: provider, now: now)
             return try String.fetchAll(
-                db, sql: "SELECT out_order_no FROM orders WHERE terminal = ? AND provider = ? AND state != 'cancelled' ORDER BY out_order_no",
-                arguments: [terminal, provider.rawValue])
+                db,
+                sql:
+                    "SELECT out_order_no FROM orders WHERE terminal = ? AND provider = ? AND state != 'cancelled' ORDER BY out_order_no",
+                arguments: [terminal, provider.rawValue]
+            )
         }
     }
 
@@ -36,45 +39,91 @@ public final class SimulatedPlatform: Sendable {
     public func cancelOrder(_ outOrderNo: String, reason: String, now: Date) throws(PlatformError) {
         try injectFailure("cancel/\(outOrderNo)/\(reason)")
         try database { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE out_order_no = ?", arguments: [outOrderNo])
-            else { throw PlatformError(status: 404, code: "ORDER_NOT_EXIST", message: "order \(outOrderNo) does not exist") }
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT * FROM orders WHERE out_order_no = ?",
+                    arguments: [outOrderNo]
+                )
+            else {
+                throw PlatformError(status: 404, code: "ORDER_NOT_EXIST", message: "order \(outOrderNo) does not exist")
+            }
             let state: String = row["state"]
             if state == "cancelled" {
                 guard row["cancel_reason"] as String? == reason else {
-                    throw PlatformError(status: 400, code: "INVALID_REQUEST", message: "request reused with different parameters")
+                    throw PlatformError(
+                        status: 400,
+                        code: "INVALID_REQUEST",
+                        message: "request reused with different parameters"
+                    )
                 }
                 return
             }
             if let until = row["debit_until"] as Double?, now.timeIntervalSince1970 < until {
-                throw PlatformError(status: 400, code: PlatformError.debitInProgress, message: "单据正在扣款中, retry in a few minutes")
+                throw PlatformError(
+                    status: 400,
+                    code: PlatformError.debitInProgress,
+                    message: "单据正在扣款中, retry in a few minutes"
+                )
             }
             try db.execute(
                 sql: "UPDATE orders SET state = 'cancelled', cancel_reason = ? WHERE out_order_no = ?",
-                arguments: [reason, outOrderNo])
-            try SimulationStore.countEffect(db, terminal: row["terminal"], provider: row["provider"], operation: "cancel-order")
+                arguments: [reason, outOrderNo]
+            )
+            try SimulationStore.countEffect(
+                db,
+                terminal: row["terminal"],
+                provider: row["provider"],
+                operation: "cancel-order"
+            )
         }
     }
 
     /// Submits a deactivation (unbind) application; the same `requestKey` always returns the same application.
-    public func submitDeactivation(terminal: String, provider: CreditProvider, requestKey: String, now: Date)
+    public func submitDeactivation(
+        terminal: String,
+        provider: CreditProvider,
+        requestKey: String,
+        now: Date
+    )
         throws(PlatformError) -> String
     {
         try injectFailure("submit/\(requestKey)")
         let config = settings.withLock { $0 }
         return try database { db in
-            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM applications WHERE request_key = ?", arguments: [requestKey]) {
-                guard existing["terminal"] as String == terminal, existing["provider"] as String == provider.rawValue else {
-                    throw PlatformError(status: 400, code: "INVALID_REQUEST", message: "request reused with different parameters")
+            if let existing = try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM applications WHERE request_key = ?",
+                arguments: [requestKey]
+            ) {
+                guard existing["terminal"] as String == terminal, existing["provider"] as String == provider.rawValue
+                else {
+                    throw PlatformError(
+                        status: 400,
+                        code: "INVALID_REQUEST",
+                        message: "request reused with different parameters"
+                    )
                 }
                 return existing["id"]
             }
-            let id = "app-\(terminal)-\(provider.rawValue)-\(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM applications") ?? 0)"
+            let id =
+                "app-\(terminal)-\(provider.rawValue)-\(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM applications") ?? 0)"
             let rejected = Self.draw(config.seed, "review/\(terminal)/\(provider.rawValue)") < config.rejectShare
             try db.execute(
-                sql: "INSERT INTO applications (id, request_key, terminal, provider, submitted_at, outcome, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [id, requestKey, terminal, provider.rawValue, now.timeIntervalSince1970,
-                    rejected ? "rejected" : "approved", rejected ? "营业执照信息与商户号不一致 (business licence does not match the merchant id)" : nil])
-            try SimulationStore.countEffect(db, terminal: terminal, provider: provider.rawValue, operation: "submit-application")
+                sql:
+                    "INSERT INTO applications (id, request_key, terminal, provider, submitted_at, outcome, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    id, requestKey, terminal, provider.rawValue, now.timeIntervalSince1970,
+                    rejected ? "rejected" : "approved",
+                    rejected ? "营业执照信息与商户号不一致 (business licence does not match the merchant id)" : nil,
+                ]
+            )
+            try SimulationStore.countEffect(
+                db,
+                terminal: terminal,
+                provider: provider.rawValue,
+                operation: "submit-application"
+            )
             return id
         }
     }
@@ -101,7 +150,10 @@ public final class SimulatedPlatform: Sendable {
         try injectFailure("binding/\(terminal)/\(provider.rawValue)/\(Date().timeIntervalSince1970)")
         return try database { db in
             let state = try String.fetchOne(
-                db, sql: "SELECT state FROM bindings WHERE terminal = ? AND provider = ?", arguments: [terminal, provider.rawValue])
+                db,
+                sql: "SELECT state FROM bindings WHERE terminal = ? AND provider = ?",
+                arguments: [terminal, provider.rawValue]
+            )
             return BindingState(rawValue: state ?? "") ?? .available
         }
     }
@@ -111,11 +163,15 @@ public final class SimulatedPlatform: Sendable {
         try injectFailure("rebind/\(requestKey)")
         try database { db in
             let state = try String.fetchOne(
-                db, sql: "SELECT state FROM bindings WHERE terminal = ? AND provider = ?", arguments: [terminal, provider.rawValue])
+                db,
+                sql: "SELECT state FROM bindings WHERE terminal = ? AND provider = ?",
+                arguments: [terminal, provider.rawValue]
+            )
             guard state == BindingState.unavailable.rawValue else { return }
             try db.execute(
                 sql: "UPDATE bindings SET state = ? WHERE terminal = ? AND provider = ?",
-                arguments: [BindingState.available.rawValue, terminal, provider.rawValue])
+                arguments: [BindingState.available.rawValue, terminal, provider.rawValue]
+            )
             try SimulationStore.countEffect(db, terminal: terminal, provider: provider.rawValue, operation: "rebind")
         }
     }
@@ -125,28 +181,42 @@ public final class SimulatedPlatform: Sendable {
 
     private func approve(_ db: Database, terminal: String, provider: String) throws {
         let state = try String.fetchOne(
-            db, sql: "SELECT state FROM bindings WHERE terminal = ? AND provider = ?", arguments: [terminal, provider])
+            db,
+            sql: "SELECT state FROM bindings WHERE terminal = ? AND provider = ?",
+            arguments: [terminal, provider]
+        )
         guard state != BindingState.unavailable.rawValue else { return }
         try db.execute(
             sql: "INSERT OR REPLACE INTO bindings (terminal, provider, state) VALUES (?, ?, ?)",
-            arguments: [terminal, provider, BindingState.unavailable.rawValue])
+            arguments: [terminal, provider, BindingState.unavailable.rawValue]
+        )
         try SimulationStore.countEffect(db, terminal: terminal, provider: provider, operation: "deactivate")
     }
 
     /// Creates the terminal's open orders the first time anyone asks about them.
     private func seed(_ db: Database, terminal: String, provider: CreditProvider, now: Date) throws {
-        let seeded = try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM seeded WHERE terminal = ? AND provider = ?", arguments: [terminal, provider.rawValue]) ?? false
+        let seeded =
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM seeded WHERE terminal = ? AND provider = ?",
+                arguments: [terminal, provider.rawValue]
+            ) ?? false
         guard !seeded else { return }
         let config = settings.withLock { $0 }
         try db.execute(sql: "INSERT INTO seeded VALUES (?, ?)", arguments: [terminal, provider.rawValue])
-        let count = Int(Self.draw(config.seed, "orders/\(terminal)/\(provider.rawValue)") * Double(config.maxOpenOrders + 1))
+        let count = Int(
+            Self.draw(config.seed, "orders/\(terminal)/\(provider.rawValue)") * Double(config.maxOpenOrders + 1)
+        )
         for index in 0..<min(count, config.maxOpenOrders) {
             let debiting = Self.draw(config.seed, "debit/\(terminal)/\(index)") < config.debitInProgressShare
             try db.execute(
-                sql: "INSERT INTO orders (out_order_no, terminal, provider, state, debit_until) VALUES (?, ?, ?, 'open', ?)",
-                arguments: ["so-\(terminal)-\(provider.rawValue)-\(index)", terminal, provider.rawValue,
-                    debiting ? now.timeIntervalSince1970 + 15 : nil])
+                sql:
+                    "INSERT INTO orders (out_order_no, terminal, provider, state, debit_until) VALUES (?, ?, ?, 'open', ?)",
+                arguments: [
+                    "so-\(terminal)-\(provider.rawValue)-\(index)", terminal, provider.rawValue,
+                    debiting ? now.timeIntervalSince1970 + 15 : nil,
+                ]
+            )
         }
     }
 

@@ -127,10 +127,13 @@ struct SimulatedTerminal: Sendable {
     /// Provider-specific peripherals still attached: removed `hardware_removal_after` once the provider is off.
     func peripherals(now: Date, simulation: SimulationSection) -> [String] {
         terminal.providers.keys.sorted().compactMap { provider in
-            guard SimulatedPlatform.draw(simulation.seed, "peripheral/\(terminal.id)/\(provider.rawValue)")
-                < simulation.scenario.peripheralShare
+            guard
+                SimulatedPlatform.draw(simulation.seed, "peripheral/\(terminal.id)/\(provider.rawValue)")
+                    < simulation.scenario.peripheralShare
             else { return nil }
-            if let off = disabled[provider], now.timeIntervalSince(off) >= simulation.scenario.hardwareRemovalAfter.seconds {
+            if let off = disabled[provider],
+                now.timeIntervalSince(off) >= simulation.scenario.hardwareRemovalAfter.seconds
+            {
                 return nil
             }
             return "\(provider.rawValue)-scanner"

@@ -13,38 +13,42 @@ package final class SimulationStore: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             db = try DatabaseQueue(path: path, configuration: configuration)
-            try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
+            try db.writeWithoutTransaction {
+                try $0.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
+            }
         } else {
             db = try DatabaseQueue()
         }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE orders (
-                    out_order_no TEXT PRIMARY KEY NOT NULL, terminal TEXT NOT NULL, provider TEXT NOT NULL,
-                    state TEXT NOT NULL, debit_until REAL, cancel_reason TEXT
-                );
-                CREATE TABLE seeded (terminal TEXT NOT NULL, provider TEXT NOT NULL, PRIMARY KEY (terminal, provider));
-                CREATE TABLE applications (
-                    id TEXT PRIMARY KEY NOT NULL, request_key TEXT NOT NULL UNIQUE, terminal TEXT NOT NULL,
-                    provider TEXT NOT NULL, submitted_at REAL NOT NULL, outcome TEXT NOT NULL, reason TEXT
-                );
-                CREATE TABLE bindings (
-                    terminal TEXT NOT NULL, provider TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (terminal, provider)
-                );
-                CREATE TABLE effects (
-                    terminal TEXT NOT NULL, provider TEXT NOT NULL, operation TEXT NOT NULL, count INTEGER NOT NULL,
-                    PRIMARY KEY (terminal, provider, operation)
-                );
-                CREATE TABLE terminal_methods (
-                    terminal TEXT NOT NULL, provider TEXT NOT NULL, enabled INTEGER NOT NULL, changed_at REAL NOT NULL,
-                    PRIMARY KEY (terminal, provider)
-                );
-                CREATE TABLE notices (id TEXT PRIMARY KEY NOT NULL, terminal TEXT NOT NULL, text TEXT NOT NULL, shown_at REAL NOT NULL);
-                CREATE TABLE updates (
-                    id TEXT PRIMARY KEY NOT NULL, terminal TEXT NOT NULL, providers TEXT NOT NULL, created_at REAL NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE orders (
+                        out_order_no TEXT PRIMARY KEY NOT NULL, terminal TEXT NOT NULL, provider TEXT NOT NULL,
+                        state TEXT NOT NULL, debit_until REAL, cancel_reason TEXT
+                    );
+                    CREATE TABLE seeded (terminal TEXT NOT NULL, provider TEXT NOT NULL, PRIMARY KEY (terminal, provider));
+                    CREATE TABLE applications (
+                        id TEXT PRIMARY KEY NOT NULL, request_key TEXT NOT NULL UNIQUE, terminal TEXT NOT NULL,
+                        provider TEXT NOT NULL, submitted_at REAL NOT NULL, outcome TEXT NOT NULL, reason TEXT
+                    );
+                    CREATE TABLE bindings (
+                        terminal TEXT NOT NULL, provider TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (terminal, provider)
+                    );
+                    CREATE TABLE effects (
+                        terminal TEXT NOT NULL, provider TEXT NOT NULL, operation TEXT NOT NULL, count INTEGER NOT NULL,
+                        PRIMARY KEY (terminal, provider, operation)
+                    );
+                    CREATE TABLE terminal_methods (
+                        terminal TEXT NOT NULL, provider TEXT NOT NULL, enabled INTEGER NOT NULL, changed_at REAL NOT NULL,
+                        PRIMARY KEY (terminal, provider)
+                    );
+                    CREATE TABLE notices (id TEXT PRIMARY KEY NOT NULL, terminal TEXT NOT NULL, text TEXT NOT NULL, shown_at REAL NOT NULL);
+                    CREATE TABLE updates (
+                        id TEXT PRIMARY KEY NOT NULL, terminal TEXT NOT NULL, providers TEXT NOT NULL, created_at REAL NOT NULL
+                    );
+                    """
+            )
         }
         try migrator.migrate(db)
     }
@@ -65,7 +69,8 @@ package final class SimulationStore: Sendable {
         try db.read { db in
             var result: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM effects") {
-                result["\(row["terminal"] as String)/\(row["provider"] as String)/\(row["operation"] as String)"] = row["count"]
+                result["\(row["terminal"] as String)/\(row["provider"] as String)/\(row["operation"] as String)"] =
+                    row["count"]
             }
             return result
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, seedable generator: the same seed gives the same fleet on every machine.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -30,5 +32,3 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         -log(1 - unit()) / ratePerSecond
     }
 }
-
-import Foundation

@@ -17,7 +17,9 @@ enum Output {
         }
         var widths = header.map(\.count)
         for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
@@ -36,11 +38,14 @@ enum Output {
     /// `[#######.......]  7/15`
     static func bar(_ done: Int, of total: Int, width: Int = 30) -> String {
         let filled = total == 0 ? width : Int((Double(done) / Double(total) * Double(width)).rounded(.down))
-        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(done)/\(total)"
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            + "] \(done)/\(total)"
     }
 
     static func time(_ date: Date?) -> String {
-        date.map { $0.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)) } ?? "-"
+        date.map {
+            $0.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false))
+        } ?? "-"
     }
 
     static func fail(_ message: String) -> Never {

@@ -6,18 +6,24 @@ import PosrevokeCore
 struct Plans: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and steer cancellation plans.",
-        subcommands: [Create.self, List.self, Show.self, Pause.self, Resume.self, Cancel.self, Watch.self])
+        subcommands: [Create.self, List.self, Show.self, Pause.self, Resume.self, Cancel.self, Watch.self]
+    )
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a plan from a YAML file (the same keys as one entry of `plans:` in the config).")
+            abstract: "Create a plan from a YAML file (the same keys as one entry of `plans:` in the config)."
+        )
         @OptionGroup var connection: Connection
         @Argument(help: "Plan file.") var file: String
 
         func run() {
-            guard let body = try? String(contentsOfFile: file, encoding: .utf8) else { Output.fail("cannot read \(file)") }
+            guard let body = try? String(contentsOfFile: file, encoding: .utf8) else {
+                Output.fail("cannot read \(file)")
+            }
             connection.result(connection.call("plans.create", body: body), as: PlanView.self) { plan in
-                print("created plan \(plan.config.id): \(plan.jobs.values.reduce(0, +)) jobs in \(plan.waves.count) waves")
+                print(
+                    "created plan \(plan.config.id): \(plan.jobs.values.reduce(0, +)) jobs in \(plan.waves.count) waves"
+                )
             }
         }
     }
@@ -28,13 +34,18 @@ struct Plans: ParsableCommand {
 
         func run() {
             connection.result(connection.call("plans.list"), as: [PlanView].self) { plans in
-                Output.table(["PLAN", "KIND", "STATE", "WAVE", "JOBS", "DONE", "FAILED", "SOURCE", "NOTE"], plans.map { plan in
-                    let total = plan.jobs.values.reduce(0, +)
-                    return [plan.config.id, plan.config.kind.rawValue, plan.state.status.rawValue,
-                        "\(max(plan.state.currentWave + 1, 0))/\(plan.state.waveCount)", String(total),
-                        String(plan.jobs["completed"] ?? 0), String(plan.jobs["failed"] ?? 0), plan.source,
-                        plan.state.pauseReason ?? ""]
-                })
+                Output.table(
+                    ["PLAN", "KIND", "STATE", "WAVE", "JOBS", "DONE", "FAILED", "SOURCE", "NOTE"],
+                    plans.map { plan in
+                        let total = plan.jobs.values.reduce(0, +)
+                        return [
+                            plan.config.id, plan.config.kind.rawValue, plan.state.status.rawValue,
+                            "\(max(plan.state.currentWave + 1, 0))/\(plan.state.waveCount)", String(total),
+                            String(plan.jobs["completed"] ?? 0), String(plan.jobs["failed"] ?? 0), plan.source,
+                            plan.state.pauseReason ?? "",
+                        ]
+                    }
+                )
             }
         }
     }
@@ -55,7 +66,9 @@ struct Plans: ParsableCommand {
         @Argument(help: "Plan id.") var id: String
 
         func run() {
-            connection.result(connection.call("plans.pause", ["id": id]), as: PlanView.self) { print("plan \($0.config.id) is \($0.state.status.rawValue)") }
+            connection.result(connection.call("plans.pause", ["id": id]), as: PlanView.self) {
+                print("plan \($0.config.id) is \($0.state.status.rawValue)")
+            }
         }
     }
 
@@ -66,7 +79,10 @@ struct Plans: ParsableCommand {
         @Flag(name: .long, help: "Let the next wave start even if its health gate would fail.") var skipGate = false
 
         func run() {
-            connection.result(connection.call("plans.resume", ["id": id, "force": String(skipGate)]), as: PlanView.self) {
+            connection.result(
+                connection.call("plans.resume", ["id": id, "force": String(skipGate)]),
+                as: PlanView.self
+            ) {
                 print("plan \($0.config.id) is \($0.state.status.rawValue)")
             }
         }
@@ -78,12 +94,16 @@ struct Plans: ParsableCommand {
         @Argument(help: "Plan id.") var id: String
 
         func run() {
-            connection.result(connection.call("plans.cancel", ["id": id]), as: PlanView.self) { print("plan \($0.config.id) is \($0.state.status.rawValue)") }
+            connection.result(connection.call("plans.cancel", ["id": id]), as: PlanView.self) {
+                print("plan \($0.config.id) is \($0.state.status.rawValue)")
+            }
         }
     }
 
     struct Watch: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show live per-wave progress until the plan finishes (Ctrl-C to stop).")
+        static let configuration = CommandConfiguration(
+            abstract: "Show live per-wave progress until the plan finishes (Ctrl-C to stop)."
+        )
         @OptionGroup var connection: Connection
         @Argument(help: "Plan id.") var id: String
         @Option(name: .long, help: "Seconds between refreshes.") var interval = 2.0
@@ -97,7 +117,10 @@ struct Plans: ParsableCommand {
                     if isatty(STDOUT_FILENO) != 0 { print("\u{1B}[2J\u{1B}[H", terminator: "") }
                     Plans.render(plan)
                 }
-                if let plan = try? response.decode(PlanView.self), [.completed, .cancelled].contains(plan.state.status) { return }
+                if let plan = try? response.decode(PlanView.self), [.completed, .cancelled].contains(plan.state.status)
+                {
+                    return
+                }
                 Thread.sleep(forTimeInterval: interval)
             }
         }
@@ -112,33 +135,50 @@ struct Plans: ParsableCommand {
             ("jobs", plan.jobs.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")),
         ])
         print("")
-        Output.table(["WAVE", "PROGRESS (cut over)", "DONE", "FAILED", ""], plan.waves.map { wave in
-            ["\(wave.number)", Output.bar(wave.settled, of: wave.jobs), "\(wave.completed)", "\(wave.failed)",
-                wave.released ? "" : "not started"]
-        })
+        Output.table(
+            ["WAVE", "PROGRESS (cut over)", "DONE", "FAILED", ""],
+            plan.waves.map { wave in
+                [
+                    "\(wave.number)", Output.bar(wave.settled, of: wave.jobs), "\(wave.completed)", "\(wave.failed)",
+                    wave.released ? "" : "not started",
+                ]
+            }
+        )
     }
 }
 
 struct Jobs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Inspect and steer jobs.",
-        subcommands: [List.self, Show.self, Confirm.self, Retry.self, Pause.self, Resume.self, Cancel.self, RunNow.self])
+        subcommands: [
+            List.self, Show.self, Confirm.self, Retry.self, Pause.self, Resume.self, Cancel.self, RunNow.self,
+        ]
+    )
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs.")
         @OptionGroup var connection: Connection
         @Option(name: .long, help: "Only this plan.") var plan: String?
-        @Option(name: .long, help: "Only this status (queued, ready, running, waiting, gated, paused, failed, cancelled, completed).") var status: String?
+        @Option(
+            name: .long,
+            help: "Only this status (queued, ready, running, waiting, gated, paused, failed, cancelled, completed)."
+        ) var status: String?
 
         func run() {
             var args: [String: String] = [:]
             args["plan"] = plan
             args["status"] = status
             connection.result(connection.call("jobs.list", args), as: [Job].self) { jobs in
-                Output.table(["JOB", "WAVE", "STEP", "STATUS", "ATTEMPT", "NEXT", "NOTE"], jobs.map {
-                    [$0.id, "\($0.wave + 1)", $0.step.rawValue, $0.status.rawValue, "\($0.attempt)", Output.time($0.nextDue),
-                        $0.lastError ?? $0.context["gate"] ?? ""]
-                })
+                Output.table(
+                    ["JOB", "WAVE", "STEP", "STATUS", "ATTEMPT", "NEXT", "NOTE"],
+                    jobs.map {
+                        [
+                            $0.id, "\($0.wave + 1)", $0.step.rawValue, $0.status.rawValue, "\($0.attempt)",
+                            Output.time($0.nextDue),
+                            $0.lastError ?? $0.context["gate"] ?? "",
+                        ]
+                    }
+                )
             }
         }
     }
@@ -150,10 +190,14 @@ struct Jobs: ParsableCommand {
 
         func run() {
             connection.result(connection.call("jobs.show", ["id": id]), as: Job.self) { job in
-                var pairs = [("job", job.id), ("kind", job.kind.rawValue), ("wave", "\(job.wave + 1)"),
-                    ("step", "\(job.step.rawValue) (\(job.stepIndex + 1) of \(job.steps.count))"), ("status", job.status.rawValue),
-                    ("attempt", "\(job.attempt)"), ("next", Output.time(job.nextDue)), ("step since", Output.time(job.stepSince)),
-                    ("last error", job.lastError ?? "-"), ("steps", job.steps.map(\.rawValue).joined(separator: " → "))]
+                var pairs = [
+                    ("job", job.id), ("kind", job.kind.rawValue), ("wave", "\(job.wave + 1)"),
+                    ("step", "\(job.step.rawValue) (\(job.stepIndex + 1) of \(job.steps.count))"),
+                    ("status", job.status.rawValue),
+                    ("attempt", "\(job.attempt)"), ("next", Output.time(job.nextDue)),
+                    ("step since", Output.time(job.stepSince)),
+                    ("last error", job.lastError ?? "-"), ("steps", job.steps.map(\.rawValue).joined(separator: " → ")),
+                ]
                 pairs += job.context.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
                 Output.fields(pairs)
             }
@@ -161,7 +205,9 @@ struct Jobs: ParsableCommand {
     }
 
     struct Confirm: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Confirm a gated step (vendor confirmation, manual platform, hardware removed).")
+        static let configuration = CommandConfiguration(
+            abstract: "Confirm a gated step (vendor confirmation, manual platform, hardware removed)."
+        )
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
         func run() { Jobs.act(connection, "jobs.confirm", id) }
@@ -196,7 +242,10 @@ struct Jobs: ParsableCommand {
     }
 
     struct RunNow: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "run-now", abstract: "Run a job's current step now (its window still applies).")
+        static let configuration = CommandConfiguration(
+            commandName: "run-now",
+            abstract: "Run a job's current step now (its window still applies)."
+        )
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
         func run() { Jobs.act(connection, "jobs.run-now", id) }

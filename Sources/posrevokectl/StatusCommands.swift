@@ -16,8 +16,14 @@ struct Status: ParsableCommand {
                 ("polls", "\(status.pollsLaunched) started, \(status.pollsSkipped) skipped"),
                 ("lateness p99", String(format: "%.1f ms", status.latenessP99Milliseconds)),
                 ("journal drops", String(status.journalDropped)),
-                ("plans", status.plans.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")),
-                ("jobs", status.jobs.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")),
+                (
+                    "plans",
+                    status.plans.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                ),
+                (
+                    "jobs",
+                    status.jobs.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                ),
             ])
         }
     }
@@ -26,7 +32,8 @@ struct Status: ParsableCommand {
 struct Reload: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Reload the config file; exits 1 and prints every error when it is invalid.",
-        discussion: "Synchronous: used as the unit's ExecReload=, so `systemctl reload` fails visibly on a bad config.")
+        discussion: "Synchronous: used as the unit's ExecReload=, so `systemctl reload` fails visibly on a bad config."
+    )
     @OptionGroup var connection: Connection
 
     func run() throws {
@@ -37,7 +44,12 @@ struct Reload: ParsableCommand {
         } else if view.applied {
             print("reloaded: \(view.terminals) terminals")
         } else {
-            FileHandle.standardError.write(Data(("reload rejected, the running config stays:\n" + view.errors.map { "  \($0)" }.joined(separator: "\n") + "\n").utf8))
+            FileHandle.standardError.write(
+                Data(
+                    ("reload rejected, the running config stays:\n"
+                        + view.errors.map { "  \($0)" }.joined(separator: "\n") + "\n").utf8
+                )
+            )
         }
         if !view.applied { throw ExitCode(1) }
     }
@@ -47,14 +59,19 @@ struct Backups: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check backups.", subcommands: [Verify.self])
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify every transaction backup against its SHA-256 manifest.")
+        static let configuration = CommandConfiguration(
+            abstract: "Verify every transaction backup against its SHA-256 manifest."
+        )
         @OptionGroup var connection: Connection
 
         func run() throws {
             let response = connection.call("backups.verify")
             let checks = try response.decode([BackupCheck].self)
             connection.result(response, as: [BackupCheck].self) { checks in
-                Output.table(["PLAN", "TERMINAL", "OK", "DETAIL"], checks.map { [$0.plan, $0.terminal, $0.ok ? "ok" : "FAILED", $0.detail] })
+                Output.table(
+                    ["PLAN", "TERMINAL", "OK", "DETAIL"],
+                    checks.map { [$0.plan, $0.terminal, $0.ok ? "ok" : "FAILED", $0.detail] }
+                )
             }
             if checks.contains(where: { !$0.ok }) { throw ExitCode(1) }
         }
@@ -62,7 +79,10 @@ struct Backups: ParsableCommand {
 }
 
 struct Terminals: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List terminals or show one.", subcommands: [List.self, Show.self])
+    static let configuration = CommandConfiguration(
+        abstract: "List terminals or show one.",
+        subcommands: [List.self, Show.self]
+    )
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every terminal with its cancellation state.")
@@ -70,11 +90,18 @@ struct Terminals: ParsableCommand {
 
         func run() {
             connection.result(connection.call("terminals.list"), as: [TerminalView].self) { terminals in
-                Output.table(["TERMINAL", "STORE", "DRIVER", "POLL", "PROVIDERS", "FIRING"], terminals.map {
-                    [$0.id, $0.store, $0.driver, $0.pollInterval,
-                        $0.providers.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.split(separator: " ").first ?? "")" }.joined(separator: " "),
-                        $0.firing.joined(separator: ",")]
-                })
+                Output.table(
+                    ["TERMINAL", "STORE", "DRIVER", "POLL", "PROVIDERS", "FIRING"],
+                    terminals.map {
+                        [
+                            $0.id, $0.store, $0.driver, $0.pollInterval,
+                            $0.providers.sorted { $0.key < $1.key }.map {
+                                "\($0.key)=\($0.value.split(separator: " ").first ?? "")"
+                            }.joined(separator: " "),
+                            $0.firing.joined(separator: ","),
+                        ]
+                    }
+                )
             }
         }
     }
@@ -86,8 +113,10 @@ struct Terminals: ParsableCommand {
 
         func run() {
             connection.result(connection.call("terminals.show", ["id": id]), as: TerminalView.self) { t in
-                var pairs = [("terminal", t.id), ("store", t.store), ("driver", t.driver), ("poll interval", t.pollInterval),
-                    ("cursor", String(t.cursor)), ("firing", t.firing.isEmpty ? "-" : t.firing.joined(separator: ", "))]
+                var pairs = [
+                    ("terminal", t.id), ("store", t.store), ("driver", t.driver), ("poll interval", t.pollInterval),
+                    ("cursor", String(t.cursor)), ("firing", t.firing.isEmpty ? "-" : t.firing.joined(separator: ", ")),
+                ]
                 pairs += t.providers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
                 Output.fields(pairs)
             }

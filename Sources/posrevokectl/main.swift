@@ -15,7 +15,11 @@ struct PosrevokeCtl: ParsableCommand {
 
 /// Options every command takes.
 struct Connection: ParsableArguments {
-    @Option(name: .long, help: "The daemon's control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).")
+    @Option(
+        name: .long,
+        help:
+            "The daemon's control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock)."
+    )
     var socket: String?
 
     @Flag(name: .long, help: "Print the daemon's JSON instead of a table.")

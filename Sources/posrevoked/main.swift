@@ -14,13 +14,22 @@ struct Posrevoked: ParsableCommand {
     @Option(name: .long, help: "Config file to run with.")
     var config = "/etc/posrevoke/posrevoke.yaml"
 
-    @Option(name: .customLong("check-config"), help: ArgumentHelp("Validate a config file, print every error, and exit.", valueName: "path"))
+    @Option(
+        name: .customLong("check-config"),
+        help: ArgumentHelp("Validate a config file, print every error, and exit.", valueName: "path")
+    )
     var checkConfig: String?
 
-    @Option(name: .customLong("state-dir"), help: "State directory (default: $STATE_DIRECTORY, then daemon.state_dir, then /var/lib/posrevoke).")
+    @Option(
+        name: .customLong("state-dir"),
+        help: "State directory (default: $STATE_DIRECTORY, then daemon.state_dir, then /var/lib/posrevoke)."
+    )
     var stateDir: String?
 
-    @Option(name: .customLong("control-socket"), help: "Control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).")
+    @Option(
+        name: .customLong("control-socket"),
+        help: "Control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock)."
+    )
     var controlSocket: String?
 
     @Option(name: .customLong("log-target"), help: "auto, journal or console.")
@@ -34,7 +43,9 @@ struct Posrevoked: ParsableCommand {
             throw ValidationError("--log-target must be one of: auto, journal, console")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
     }
 
@@ -53,7 +64,10 @@ struct Posrevoked: ParsableCommand {
         let logger = Logger(label: "posrevoked")
         let daemon: Daemon
         do {
-            daemon = try Daemon(options: DaemonOptions(configPath: config, stateDirectory: stateDir, controlSocket: controlSocket), logger: logger)
+            daemon = try Daemon(
+                options: DaemonOptions(configPath: config, stateDirectory: stateDir, controlSocket: controlSocket),
+                logger: logger
+            )
         } catch let error as ConfigErrors {
             for issue in error.issues { logger.critical("\(config): \(issue)") }
             JournalLogHandler.flush()

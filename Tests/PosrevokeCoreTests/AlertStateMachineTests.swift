@@ -12,25 +12,50 @@ struct AlertStateMachineTests {
     func immediate() {
         var machine = AlertStateMachine()
         let settings = (pendingFor: Duration.zero, repeatInterval: Duration.seconds(60))
-        #expect(machine.observe(active: true, now: at(0), pendingFor: settings.0, repeatInterval: settings.1) == .announceFiring)
+        #expect(
+            machine.observe(active: true, now: at(0), pendingFor: settings.0, repeatInterval: settings.1)
+                == .announceFiring
+        )
         #expect(machine.observe(active: true, now: at(30), pendingFor: settings.0, repeatInterval: settings.1) == .none)
-        #expect(machine.observe(active: true, now: at(60), pendingFor: settings.0, repeatInterval: settings.1) == .repeatFiring)
+        #expect(
+            machine.observe(active: true, now: at(60), pendingFor: settings.0, repeatInterval: settings.1)
+                == .repeatFiring
+        )
         #expect(machine.observe(active: true, now: at(90), pendingFor: settings.0, repeatInterval: settings.1) == .none)
-        #expect(machine.observe(active: false, now: at(95), pendingFor: settings.0, repeatInterval: settings.1) == .announceResolved)
+        #expect(
+            machine.observe(active: false, now: at(95), pendingFor: settings.0, repeatInterval: settings.1)
+                == .announceResolved
+        )
         #expect(machine.state == .resolved(at: at(95), since: at(0)))
-        #expect(machine.observe(active: false, now: at(99), pendingFor: settings.0, repeatInterval: settings.1) == .none)
+        #expect(
+            machine.observe(active: false, now: at(99), pendingFor: settings.0, repeatInterval: settings.1) == .none
+        )
     }
 
     @Test("for: holds an alert pending; a condition that clears early is never announced")
     func pending() {
         var machine = AlertStateMachine()
         let pendingFor = Duration.seconds(30)
-        #expect(machine.observe(active: true, now: at(0), pendingFor: pendingFor, repeatInterval: .seconds(600)) == .quietChange)
-        #expect(machine.observe(active: true, now: at(29), pendingFor: pendingFor, repeatInterval: .seconds(600)) == .none)
-        #expect(machine.observe(active: false, now: at(29.5), pendingFor: pendingFor, repeatInterval: .seconds(600)) == .quietChange)
+        #expect(
+            machine.observe(active: true, now: at(0), pendingFor: pendingFor, repeatInterval: .seconds(600))
+                == .quietChange
+        )
+        #expect(
+            machine.observe(active: true, now: at(29), pendingFor: pendingFor, repeatInterval: .seconds(600)) == .none
+        )
+        #expect(
+            machine.observe(active: false, now: at(29.5), pendingFor: pendingFor, repeatInterval: .seconds(600))
+                == .quietChange
+        )
         #expect(machine.state == .inactive)
-        #expect(machine.observe(active: true, now: at(40), pendingFor: pendingFor, repeatInterval: .seconds(600)) == .quietChange)
-        #expect(machine.observe(active: true, now: at(70), pendingFor: pendingFor, repeatInterval: .seconds(600)) == .announceFiring)
+        #expect(
+            machine.observe(active: true, now: at(40), pendingFor: pendingFor, repeatInterval: .seconds(600))
+                == .quietChange
+        )
+        #expect(
+            machine.observe(active: true, now: at(70), pendingFor: pendingFor, repeatInterval: .seconds(600))
+                == .announceFiring
+        )
         // Firing keeps the time the condition began, not the time the pending period ended.
         #expect(machine.state == .firing(since: at(40), lastAnnounced: at(70)))
     }
@@ -40,7 +65,10 @@ struct AlertStateMachineTests {
         var machine = AlertStateMachine()
         _ = machine.observe(active: true, now: at(0), pendingFor: .zero, repeatInterval: .seconds(600))
         _ = machine.observe(active: false, now: at(10), pendingFor: .zero, repeatInterval: .seconds(600))
-        #expect(machine.observe(active: true, now: at(20), pendingFor: .zero, repeatInterval: .seconds(600)) == .announceFiring)
+        #expect(
+            machine.observe(active: true, now: at(20), pendingFor: .zero, repeatInterval: .seconds(600))
+                == .announceFiring
+        )
         #expect(machine.state == .firing(since: at(20), lastAnnounced: at(20)))
     }
 
@@ -54,7 +82,10 @@ struct AlertStateMachineTests {
         // A restart does not re-announce an unchanged firing alert...
         #expect(copy.observe(active: true, now: at(5), pendingFor: .zero, repeatInterval: .seconds(600)) == .none)
         // ...but does announce a transition.
-        #expect(copy.observe(active: false, now: at(6), pendingFor: .zero, repeatInterval: .seconds(600)) == .announceResolved)
+        #expect(
+            copy.observe(active: false, now: at(6), pendingFor: .zero, repeatInterval: .seconds(600))
+                == .announceResolved
+        )
     }
 }
 
@@ -93,7 +124,12 @@ struct AlertBookTests {
     func retire() {
         var book = AlertBook()
         let key = AlertKey(kind: .terminalUnreachable, terminal: "t-9")
-        _ = book.apply([Condition(key: key, active: true, summary: "down")], store: "s", config: DetectionSection(), now: now)
+        _ = book.apply(
+            [Condition(key: key, active: true, summary: "down")],
+            store: "s",
+            config: DetectionSection(),
+            now: now
+        )
         let (update, removed) = book.retire(terminals: ["t-9"], now: now)
         #expect(removed == [key])
         #expect(update.announcements.map(\.phase) == [.resolved])

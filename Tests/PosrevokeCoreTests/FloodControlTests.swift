@@ -74,7 +74,12 @@ struct FloodControlTests {
     func joinAndRecover() {
         var gate = FloodControl(burst: 10, ratePerSecond: 5, summaryInterval: .seconds(5))
         _ = gate.admit(unreachable(100, stores: 1, at: t0), now: t0)
-        _ = gate.admit(unreachable(3, stores: 1, at: t0).map { var a = $0; a.key.terminal += "-late"; return a }, now: t0.addingTimeInterval(1))
+        _ = gate.admit(
+            unreachable(3, stores: 1, at: t0).map {
+                var a = $0; a.key.terminal += "-late"; return a
+            },
+            now: t0.addingTimeInterval(1)
+        )
         let closed = gate.admit([], now: t0.addingTimeInterval(5))
         guard case .summary(let summary) = closed.first, closed.count == 1 else {
             Issue.record("expected one store summary, got \(closed)")

@@ -14,8 +14,16 @@ struct JobMachineTests {
     }
 
     func job(vendor: Bool = false) -> Job {
-        Job(plan: "p", terminal: "t-1", store: "s", provider: .wechatPayscore, kind: .cancel, wave: 0,
-            steps: JobStep.pipeline(.cancel, vendorConfirmation: vendor), now: t0)
+        Job(
+            plan: "p",
+            terminal: "t-1",
+            store: "s",
+            provider: .wechatPayscore,
+            kind: .cancel,
+            wave: 0,
+            steps: JobStep.pipeline(.cancel, vendorConfirmation: vendor),
+            now: t0
+        )
     }
 
     @Test("a queued job is released by its wave and then due")
@@ -144,10 +152,12 @@ struct JobMachineTests {
 
     @Test("the pipelines hold the steps merchants go through, in order")
     func pipelines() {
-        #expect(JobStep.pipeline(.cancel, vendorConfirmation: false).map(\.rawValue) == [
-            "backup", "notify-users", "close-service", "cancel-orders", "submit-application", "await-review",
-            "confirm-unbind", "remove-hardware", "push-update", "await-update", "retest", "watch", "follow-up",
-        ])
+        #expect(
+            JobStep.pipeline(.cancel, vendorConfirmation: false).map(\.rawValue) == [
+                "backup", "notify-users", "close-service", "cancel-orders", "submit-application", "await-review",
+                "confirm-unbind", "remove-hardware", "push-update", "await-update", "retest", "watch", "follow-up",
+            ]
+        )
         #expect(JobStep.pipeline(.restore, vendorConfirmation: false).contains(.rebind))
         #expect(JobStep.notifyUsers.touchesTerminal && !JobStep.submitApplication.touchesTerminal)
         #expect(JobStep.submitApplication.touchesPlatform)
@@ -205,14 +215,34 @@ struct PlanningTests {
         let t0 = date("2026-12-01T00:00:00Z")
         var state = PlanState(id: "p", waveCount: 2, now: t0)
         var jobs = [
-            Job(plan: "p", terminal: "a", store: "s", provider: .wechatPayscore, kind: .cancel, wave: 0, steps: [.backup, .watch], now: t0),
-            Job(plan: "p", terminal: "b", store: "s", provider: .wechatPayscore, kind: .cancel, wave: 1, steps: [.backup, .watch], now: t0),
+            Job(
+                plan: "p",
+                terminal: "a",
+                store: "s",
+                provider: .wechatPayscore,
+                kind: .cancel,
+                wave: 0,
+                steps: [.backup, .watch],
+                now: t0
+            ),
+            Job(
+                plan: "p",
+                terminal: "b",
+                store: "s",
+                provider: .wechatPayscore,
+                kind: .cancel,
+                wave: 1,
+                steps: [.backup, .watch],
+                now: t0
+            ),
         ]
         #expect(state.evaluate(config: config, jobs: jobs, firing: [], now: t0) == [.releaseWave(0)])
         #expect(state.evaluate(config: config, jobs: jobs, firing: [], now: t0).isEmpty)
         jobs[0].stepIndex = 1  // reached watch: cut over
         #expect(state.evaluate(config: config, jobs: jobs, firing: [], now: t0) == [.wakeAt(t0.addingTimeInterval(60))])
-        #expect(state.evaluate(config: config, jobs: jobs, firing: [], now: t0.addingTimeInterval(60)) == [.releaseWave(1)])
+        #expect(
+            state.evaluate(config: config, jobs: jobs, firing: [], now: t0.addingTimeInterval(60)) == [.releaseWave(1)]
+        )
     }
 
     @Test("lingering traffic on the canary fails the gate and pauses the plan; --skip-gate lets it through")
@@ -221,10 +251,21 @@ struct PlanningTests {
         let t0 = date("2026-12-01T00:00:00Z")
         var state = PlanState(id: "p", waveCount: 2, now: t0)
         state.currentWave = 0
-        var canary = Job(plan: "p", terminal: "a", store: "s", provider: .wechatPayscore, kind: .cancel, wave: 0, steps: [.watch], now: t0)
+        var canary = Job(
+            plan: "p",
+            terminal: "a",
+            store: "s",
+            provider: .wechatPayscore,
+            kind: .cancel,
+            wave: 0,
+            steps: [.watch],
+            now: t0
+        )
         canary.status = .waiting
-        let firing: Set = [AlertKey(kind: .lingeringCreditPay, terminal: "a", provider: "wechat-payscore"),
-            AlertKey(kind: .lingeringCreditPay, terminal: "elsewhere", provider: "wechat-payscore")]
+        let firing: Set = [
+            AlertKey(kind: .lingeringCreditPay, terminal: "a", provider: "wechat-payscore"),
+            AlertKey(kind: .lingeringCreditPay, terminal: "elsewhere", provider: "wechat-payscore"),
+        ]
         let later = t0.addingTimeInterval(config.waves.soak.seconds)
         _ = state.evaluate(config: config, jobs: [canary], firing: firing, now: t0)
         let decisions = state.evaluate(config: config, jobs: [canary], firing: firing, now: later)
@@ -244,13 +285,30 @@ struct PlanningTests {
     func failedJobsGate() {
         var config = PlanConfig(id: "p")
         config.gate.maxFailedJobs = 1
-        var failed = Job(plan: "p", terminal: "a", store: "s", provider: .alipayCredit, kind: .cancel, wave: 0, steps: [.backup], now: Date())
+        var failed = Job(
+            plan: "p",
+            terminal: "a",
+            store: "s",
+            provider: .alipayCredit,
+            kind: .cancel,
+            wave: 0,
+            steps: [.backup],
+            now: Date()
+        )
         failed.status = .failed
         var second = failed
         second.terminal = "b"
-        #expect(PlanState(id: "p", waveCount: 2, now: Date()).gateFailure(config: config, wave: [failed], firing: []) == nil)
-        #expect(PlanState(id: "p", waveCount: 2, now: Date()).gateFailure(config: config, wave: [failed, second], firing: [])?
-            .contains("2 failed jobs") == true)
+        #expect(
+            PlanState(id: "p", waveCount: 2, now: Date()).gateFailure(config: config, wave: [failed], firing: []) == nil
+        )
+        #expect(
+            PlanState(id: "p", waveCount: 2, now: Date()).gateFailure(
+                config: config,
+                wave: [failed, second],
+                firing: []
+            )?
+            .contains("2 failed jobs") == true
+        )
     }
 
     @Test("the token bucket allows a burst, then the sustained rate")
@@ -265,27 +323,43 @@ struct PlanningTests {
 
     @Test("a plan file parses with every key and reports mistakes with paths")
     func planFile() throws {
-        let terminals = [Terminal(id: "t-1", store: "s-1", pollInterval: .seconds(10), providers: [.wechatPayscore: .init(state: .active, cutover: nil)])]
-        let plan = try ConfigParser.parsePlan(yaml: """
-            id: north
-            kind: cancel
-            select: {stores: [s-1]}
-            providers: [wechat-payscore]
-            window: {start: "02:00", end: "05:00", timezone: Asia/Shanghai, not_before: 2026-12-01T00:00:00+08:00}
-            waves: {canary: 1, percent: 50, soak: 30m}
-            gate: {blocking_alerts: [lingering-credit-pay], max_failed_jobs: 1}
-            retry: {max_attempts: 4, initial_backoff: 5s, max_backoff: 5m, step_timeout: 1m}
-            vendor_confirmation: true
-            review_overdue: 2d
-            watch: 3d
-            """, terminals: terminals)
+        let terminals = [
+            Terminal(
+                id: "t-1",
+                store: "s-1",
+                pollInterval: .seconds(10),
+                providers: [.wechatPayscore: .init(state: .active, cutover: nil)]
+            )
+        ]
+        let plan = try ConfigParser.parsePlan(
+            yaml: """
+                id: north
+                kind: cancel
+                select: {stores: [s-1]}
+                providers: [wechat-payscore]
+                window: {start: "02:00", end: "05:00", timezone: Asia/Shanghai, not_before: 2026-12-01T00:00:00+08:00}
+                waves: {canary: 1, percent: 50, soak: 30m}
+                gate: {blocking_alerts: [lingering-credit-pay], max_failed_jobs: 1}
+                retry: {max_attempts: 4, initial_backoff: 5s, max_backoff: 5m, step_timeout: 1m}
+                vendor_confirmation: true
+                review_overdue: 2d
+                watch: 3d
+                """,
+            terminals: terminals
+        )
         #expect(plan.window.window.startMinute == 120)
         #expect(plan.waves.percent == 50 && plan.vendorConfirmation)
         #expect(throws: ConfigErrors.self) {
-            try ConfigParser.parsePlan(yaml: "id: x\nwindow: {start: '25:00', timezone: Mars/Olympus}\nselect: {terminals: [t-9]}\n", terminals: terminals)
+            try ConfigParser.parsePlan(
+                yaml: "id: x\nwindow: {start: '25:00', timezone: Mars/Olympus}\nselect: {terminals: [t-9]}\n",
+                terminals: terminals
+            )
         }
         do {
-            _ = try ConfigParser.parsePlan(yaml: "id: x\nwaves: {size: 5, percent: 10}\nwatchh: 1d\n", terminals: terminals)
+            _ = try ConfigParser.parsePlan(
+                yaml: "id: x\nwaves: {size: 5, percent: 10}\nwatchh: 1d\n",
+                terminals: terminals
+            )
         } catch {
             #expect(error.issues.map(\.path).sorted() == ["plan.watchh", "plan.waves"])
         }

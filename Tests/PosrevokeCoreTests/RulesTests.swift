@@ -18,7 +18,12 @@ struct RulesTests {
     }
     var seq: Int64 = 0
 
-    func tx(_ offset: Double, _ method: PaymentMethod, _ provider: String? = nil, _ outcome: PaymentOutcome = .approved)
+    func tx(
+        _ offset: Double,
+        _ method: PaymentMethod,
+        _ provider: String? = nil,
+        _ outcome: PaymentOutcome = .approved
+    )
         -> Transaction
     {
         Transaction(
@@ -69,8 +74,12 @@ struct RulesTests {
         detector.ingest([tx(10, .creditScorePay, "wechat-payscore")], terminal: terminal, observedAt: seen)
         var config = LingeringRuleConfig()
         config.resolveAfter = .seconds(600)
-        #expect(Rules.lingering(detector, terminal: terminal, config: config, now: seen.addingTimeInterval(599))[0].active)
-        #expect(!Rules.lingering(detector, terminal: terminal, config: config, now: seen.addingTimeInterval(600))[0].active)
+        #expect(
+            Rules.lingering(detector, terminal: terminal, config: config, now: seen.addingTimeInterval(599))[0].active
+        )
+        #expect(
+            !Rules.lingering(detector, terminal: terminal, config: config, now: seen.addingTimeInterval(600))[0].active
+        )
     }
 
     @Test("credit-pay-attempt needs threshold attempts inside the window")
@@ -81,13 +90,19 @@ struct RulesTests {
         config.window = .seconds(60)
         let attempts = [0.0, 20, 50].map { tx($0, .creditScorePay, "wechat-payscore", .declined) }
         detector.ingest(Array(attempts.prefix(2)), terminal: terminal, observedAt: cutover)
-        #expect(!Rules.attempts(detector, terminal: terminal, config: config, now: cutover.addingTimeInterval(55))[0].active)
+        #expect(
+            !Rules.attempts(detector, terminal: terminal, config: config, now: cutover.addingTimeInterval(55))[0].active
+        )
         detector.ingest([attempts[2]], terminal: terminal, observedAt: cutover)
-        let firing = Rules.attempts(detector, terminal: terminal, config: config, now: cutover.addingTimeInterval(55))[0]
+        let firing = Rules.attempts(detector, terminal: terminal, config: config, now: cutover.addingTimeInterval(55))[
+            0
+        ]
         #expect(firing.active)
         #expect(firing.evidence["ATTEMPT_COUNT"] == "3")
         // The first attempt leaves the window.
-        #expect(!Rules.attempts(detector, terminal: terminal, config: config, now: cutover.addingTimeInterval(61))[0].active)
+        #expect(
+            !Rules.attempts(detector, terminal: terminal, config: config, now: cutover.addingTimeInterval(61))[0].active
+        )
     }
 
     @Test("terminal-unreachable fires after N consecutive failures and resolves on the next success")
@@ -143,8 +158,17 @@ struct RulesTests {
         config.minSample = 10
         config.baselineDefault = 0.02
         config.margin = 0.1
-        detector.ingest((0..<10).map { tx(Double($0), .card, nil, $0 < 2 ? .error : .approved) }, terminal: terminal, observedAt: cutover)
-        let condition = Rules.failureRate(detector, terminal: terminal, config: config, now: cutover.addingTimeInterval(20))
+        detector.ingest(
+            (0..<10).map { tx(Double($0), .card, nil, $0 < 2 ? .error : .approved) },
+            terminal: terminal,
+            observedAt: cutover
+        )
+        let condition = Rules.failureRate(
+            detector,
+            terminal: terminal,
+            config: config,
+            now: cutover.addingTimeInterval(20)
+        )
         #expect(condition.active)  // 20 % > 2 % + 10 %
         #expect(condition.evidence["BASELINE_RATE"] == "0.0200")
         detector.ingest((0..<30).map { tx(100 + Double($0), .card) }, terminal: terminal, observedAt: cutover)
@@ -161,6 +185,8 @@ struct RulesTests {
         config.terminalUnreachable.enabled = false
         config.paymentFailureRate.enabled = false
         #expect(Rules.evaluate(TerminalDetector(), terminal: terminal, config: config, now: cutover).isEmpty)
-        #expect(Rules.evaluate(TerminalDetector(), terminal: terminal, config: DetectionSection(), now: cutover).count == 4)
+        #expect(
+            Rules.evaluate(TerminalDetector(), terminal: terminal, config: DetectionSection(), now: cutover).count == 4
+        )
     }
 }

@@ -36,8 +36,14 @@ struct SimulatedFleetTests {
     @Test("the same seed gives the same traffic; another seed differs")
     func deterministic() throws {
         let end = start.addingTimeInterval(600)
-        let a = try allTransactions(SimulatedFleet(simulation: simulation(), terminals: inventory(), start: start), until: end)
-        let b = try allTransactions(SimulatedFleet(simulation: simulation(), terminals: inventory(), start: start), until: end)
+        let a = try allTransactions(
+            SimulatedFleet(simulation: simulation(), terminals: inventory(), start: start),
+            until: end
+        )
+        let b = try allTransactions(
+            SimulatedFleet(simulation: simulation(), terminals: inventory(), start: start),
+            until: end
+        )
         #expect(a == b)
         #expect(a.count > 20 * 5 * 60 / 2)
         var other = simulation()
@@ -79,11 +85,15 @@ struct SimulatedFleetTests {
         var settings = simulation()
         settings.scenario.offline = [OfflineWindow(terminal: "t-2", after: .seconds(10), duration: .seconds(20))]
         let fleet = SimulatedFleet(simulation: settings, terminals: inventory(), start: start)
-        #expect(throws: Never.self) { try fleet.transactions(of: "t-2", after: 0, limit: 10, now: start.addingTimeInterval(5)) }
+        #expect(throws: Never.self) {
+            try fleet.transactions(of: "t-2", after: 0, limit: 10, now: start.addingTimeInterval(5))
+        }
         #expect(throws: SimulatedFleet.Unreachable.self) {
             try fleet.transactions(of: "t-2", after: 0, limit: 10, now: start.addingTimeInterval(15))
         }
-        #expect(throws: Never.self) { try fleet.transactions(of: "t-2", after: 0, limit: 10, now: start.addingTimeInterval(31)) }
+        #expect(throws: Never.self) {
+            try fleet.transactions(of: "t-2", after: 0, limit: 10, now: start.addingTimeInterval(31))
+        }
     }
 
     @Test("an error burst raises the error rate of one method in one store")
@@ -98,7 +108,12 @@ struct SimulatedFleetTests {
             let chosen = txs.filter(filter)
             return Double(chosen.filter { $0.outcome == .error }.count) / Double(max(chosen.count, 1))
         }
-        let inBurst = errorRate { $0.method == .card && ["t-1", "t-5", "t-9", "t-13", "t-17"].contains(String($0.id.split(separator: "-").prefix(2).joined(separator: "-"))) }
+        let inBurst = errorRate {
+            $0.method == .card
+                && ["t-1", "t-5", "t-9", "t-13", "t-17"].contains(
+                    String($0.id.split(separator: "-").prefix(2).joined(separator: "-"))
+                )
+        }
         let elsewhere = errorRate { $0.method == .card && $0.id.hasPrefix("t-2-") }
         #expect(inBurst > 0.6)
         #expect(elsewhere < 0.1)

@@ -21,7 +21,9 @@ struct SimulatedPlatformTests {
     func review() throws {
         let platform = try platform()
         let id = try platform.submitDeactivation(terminal: "t-1", provider: .wechatPayscore, requestKey: "k", now: t0)
-        #expect(try platform.submitDeactivation(terminal: "t-1", provider: .wechatPayscore, requestKey: "k", now: t0) == id)
+        #expect(
+            try platform.submitDeactivation(terminal: "t-1", provider: .wechatPayscore, requestKey: "k", now: t0) == id
+        )
         #expect(try platform.application(id, now: t0).state == .submitted)
         #expect(try platform.application(id, now: t0.addingTimeInterval(40)).state == .underReview)
         #expect(try platform.binding(terminal: "t-1", provider: .wechatPayscore) == .available)
@@ -56,7 +58,13 @@ struct SimulatedPlatformTests {
         let order = try #require(orders.first)
         try platform.cancelOrder(order, reason: "r", now: t0)
         try platform.cancelOrder(order, reason: "r", now: t0)
-        #expect(throws: PlatformError(status: 400, code: "INVALID_REQUEST", message: "request reused with different parameters")) {
+        #expect(
+            throws: PlatformError(
+                status: 400,
+                code: "INVALID_REQUEST",
+                message: "request reused with different parameters"
+            )
+        ) {
             try platform.cancelOrder(order, reason: "other", now: t0)
         }
         #expect(throws: PlatformError.self) { try platform.cancelOrder("no-such-order", reason: "r", now: t0) }
@@ -66,7 +74,9 @@ struct SimulatedPlatformTests {
 
     @Test("a debit in progress refuses the cancel with a retryable error until it is over")
     func debit() throws {
-        let platform = try platform { $0.debitInProgressShare = 1; $0.maxOpenOrders = 1 }
+        let platform = try platform {
+            $0.debitInProgressShare = 1; $0.maxOpenOrders = 1
+        }
         var order: String?
         for n in 1...20 where order == nil {
             order = try platform.openOrders(terminal: "t-\(n)", provider: .wechatPayscore, now: t0).first
@@ -105,7 +115,9 @@ struct SimulatedPlatformTests {
         let id = try SimulatedPlatform(settings: settings, store: SimulationStore(path: path))
             .submitDeactivation(terminal: "t-1", provider: .wechatPayscore, requestKey: "k", now: t0)
         let reopened = SimulatedPlatform(settings: settings, store: try SimulationStore(path: path))
-        #expect(try reopened.submitDeactivation(terminal: "t-1", provider: .wechatPayscore, requestKey: "k", now: t0) == id)
+        #expect(
+            try reopened.submitDeactivation(terminal: "t-1", provider: .wechatPayscore, requestKey: "k", now: t0) == id
+        )
         #expect(try reopened.effects()["t-1/wechat-payscore/submit-application"] == 1)
     }
 }

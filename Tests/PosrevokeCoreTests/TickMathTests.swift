@@ -104,7 +104,9 @@ struct PollTimetableTests {
         #expect(table.nextDeadline() == before)
         table.upsert(terminal: "a", interval: 20 * second, now: 7 * second)
         let offset = TickMath.offset(for: "a", interval: 20 * second)
-        #expect(table.nextDeadline() == TickMath.firstTick(atOrAfter: 7 * second, interval: 20 * second, offset: offset))
+        #expect(
+            table.nextDeadline() == TickMath.firstTick(atOrAfter: 7 * second, interval: 20 * second, offset: offset)
+        )
         table.remove(terminal: "a")
         #expect(table.nextDeadline() == nil)
         #expect(table.fire(now: 1000 * second).isEmpty)

@@ -9,8 +9,17 @@ struct BackupsTests {
 
     func transactions(_ n: Int) -> [Transaction] {
         (1...n).map {
-            Transaction(seq: Int64($0), id: "t-1-\($0)", time: now, method: .creditScorePay, provider: "wechat-payscore",
-                amountMinor: 100, currency: "CNY", outcome: .approved, errorCode: nil)
+            Transaction(
+                seq: Int64($0),
+                id: "t-1-\($0)",
+                time: now,
+                method: .creditScorePay,
+                provider: "wechat-payscore",
+                amountMinor: 100,
+                currency: "CNY",
+                outcome: .approved,
+                errorCode: nil
+            )
         }
     }
 

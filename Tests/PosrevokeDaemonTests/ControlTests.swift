@@ -32,8 +32,12 @@ struct ControlTests {
         let config = try dir.write("posrevoke.yaml", Self.config)
         let socket = dir.file("control.sock")
         let daemon = try DaemonProcess(
-            arguments: ["--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target", "console"],
-            log: dir.file("daemon.log"))
+            arguments: [
+                "--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target",
+                "console",
+            ],
+            log: dir.file("daemon.log")
+        )
         #expect(eventually(timeout: 20) { FileManager.default.fileExists(atPath: socket) }, "log:\n\(daemon.log)")
         let mode = try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? Int
         #expect(mode == 0o660)
@@ -47,10 +51,19 @@ struct ControlTests {
 
         // Alerts: t-9 lingers; acknowledge and silence it.
         let lingering = "lingering-credit-pay/t-9/wechat-payscore"
-        #expect(eventually(timeout: 20) { (try? Ctl.run(["alerts", "list"], socket: socket).stdout.contains("lingering-credit-pay")) == true })
-        #expect(try Ctl.run(["alerts", "ack", lingering, "--comment", "technician on the way"], socket: socket).status == 0)
+        #expect(
+            eventually(timeout: 20) {
+                (try? Ctl.run(["alerts", "list"], socket: socket).stdout.contains("lingering-credit-pay")) == true
+            }
+        )
+        #expect(
+            try Ctl.run(["alerts", "ack", lingering, "--comment", "technician on the way"], socket: socket).status == 0
+        )
         #expect(try Ctl.run(["alerts", "silence", "store:s-2", "--for", "1h"], socket: socket).status == 0)
-        let alerts = try JSONDecoder.control.decode([AlertView].self, from: Data(try Ctl.run(["alerts", "list", "--json"], socket: socket).stdout.utf8))
+        let alerts = try JSONDecoder.control.decode(
+            [AlertView].self,
+            from: Data(try Ctl.run(["alerts", "list", "--json"], socket: socket).stdout.utf8)
+        )
         let record = try #require(alerts.first { $0.key == lingering })
         #expect(record.acknowledged && record.silenced && record.state == "firing")
         #expect(try Ctl.run(["alerts", "silence", "t-9", "--for", "soon"], socket: socket).status == 1)
@@ -71,16 +84,27 @@ struct ControlTests {
         let job = "gated/t-1/wechat-payscore"
         let confirmed = try Ctl.run(["jobs", "confirm", job], socket: socket)
         #expect(confirmed.status == 0 && confirmed.stdout.contains("close-service"), "\(confirmed)")
-        #expect(try Ctl.run(["jobs", "confirm", job], socket: socket).stderr.contains("not waiting for a confirmation"))
-        #expect(try Ctl.run(["jobs", "retry", "gated/t-2/wechat-payscore"], socket: socket).stderr.contains("has not failed"))
+        #expect(
+            try Ctl.run(["jobs", "confirm", job], socket: socket).stderr.contains("not waiting for a confirmation")
+        )
+        #expect(
+            try Ctl.run(["jobs", "retry", "gated/t-2/wechat-payscore"], socket: socket).stderr.contains(
+                "has not failed"
+            )
+        )
         #expect(try Ctl.run(["jobs", "show", job], socket: socket).stdout.contains("confirmed.vendor-confirmation"))
         #expect(try Ctl.run(["plans", "pause", "gated"], socket: socket).stdout.contains("is paused"))
         #expect(try Ctl.run(["plans", "list"], socket: socket).stdout.contains("paused by an operator"))
         #expect(try Ctl.run(["plans", "resume", "gated"], socket: socket).stdout.contains("is active"))
-        #expect(try Ctl.run(["jobs", "cancel", "gated/t-3/wechat-payscore"], socket: socket).stdout.contains("cancelled"))
+        #expect(
+            try Ctl.run(["jobs", "cancel", "gated/t-3/wechat-payscore"], socket: socket).stdout.contains("cancelled")
+        )
         let show = try Ctl.run(["plans", "show", "gated"], socket: socket).stdout
         #expect(show.contains("WAVE  PROGRESS") && show.contains("] "), "\(show)")
-        let view = try JSONDecoder.control.decode(PlanView.self, from: Data(try Ctl.run(["plans", "show", "gated", "--json"], socket: socket).stdout.utf8))
+        let view = try JSONDecoder.control.decode(
+            PlanView.self,
+            from: Data(try Ctl.run(["plans", "show", "gated", "--json"], socket: socket).stdout.utf8)
+        )
         #expect(view.jobs["cancelled"] == 1)
 
         // Backups were taken and verify.

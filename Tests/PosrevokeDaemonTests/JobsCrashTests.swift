@@ -24,7 +24,9 @@ struct JobsCrashTests {
             "terminals:",
         ]
         for n in 1...terminals {
-            lines.append("  - {id: t-\(String(format: "%04d", n)), store: s-\(n % 10), providers: {wechat-payscore: {state: active}}}")
+            lines.append(
+                "  - {id: t-\(String(format: "%04d", n)), store: s-\(n % 10), providers: {wechat-payscore: {state: active}}}"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -37,8 +39,11 @@ struct JobsCrashTests {
         let state = dir.file("state")
         func start(_ n: Int) throws -> DaemonProcess {
             try DaemonProcess(
-                arguments: ["--config", config, "--state-dir", state, "--control-socket", socket, "--log-target", "console"],
-                log: dir.file("daemon-\(n).log"))
+                arguments: [
+                    "--config", config, "--state-dir", state, "--control-socket", socket, "--log-target", "console",
+                ],
+                log: dir.file("daemon-\(n).log")
+            )
         }
         var rng = SplitMix64(seed: 20261126)
         var daemon = try start(0)
@@ -72,18 +77,30 @@ struct JobsCrashTests {
         var problems: [String] = []
         for n in 1...500 {
             let t = "t-\(String(format: "%04d", n))"
-            if effects["\(t)/wechat-payscore/deactivate"] != 1 { problems.append("\(t): \(effects["\(t)/wechat-payscore/deactivate"] ?? 0) deactivations") }
-            if effects["\(t)/wechat-payscore/submit-application"] != 1 { problems.append("\(t): \(effects["\(t)/wechat-payscore/submit-application"] ?? 0) applications") }
-            if effects["\(t)/wechat-payscore/disable"] != 1 { problems.append("\(t): \(effects["\(t)/wechat-payscore/disable"] ?? 0) disables") }
+            if effects["\(t)/wechat-payscore/deactivate"] != 1 {
+                problems.append("\(t): \(effects["\(t)/wechat-payscore/deactivate"] ?? 0) deactivations")
+            }
+            if effects["\(t)/wechat-payscore/submit-application"] != 1 {
+                problems.append("\(t): \(effects["\(t)/wechat-payscore/submit-application"] ?? 0) applications")
+            }
+            if effects["\(t)/wechat-payscore/disable"] != 1 {
+                problems.append("\(t): \(effects["\(t)/wechat-payscore/disable"] ?? 0) disables")
+            }
             let mine = ordersByTerminal[t] ?? []
-            if !mine.allSatisfy({ $0["state"] as String == "cancelled" }) { problems.append("\(t): an order is still open") }
+            if !mine.allSatisfy({ $0["state"] as String == "cancelled" }) {
+                problems.append("\(t): an order is still open")
+            }
             if (effects["\(t)/wechat-payscore/cancel-order"] ?? 0) != mine.count {
-                problems.append("\(t): \(effects["\(t)/wechat-payscore/cancel-order"] ?? 0) cancels for \(mine.count) orders")
+                problems.append(
+                    "\(t): \(effects["\(t)/wechat-payscore/cancel-order"] ?? 0) cancels for \(mine.count) orders"
+                )
             }
         }
         #expect(problems.isEmpty, "\(problems.count) terminals off: \(problems.prefix(10))")
         #expect(orders.count > 100, "the scenario should have open orders to cancel")
-        let restarts = (1...20).filter { (try? String(contentsOfFile: dir.file("daemon-\($0).log"), encoding: .utf8))?.contains("resuming") == true }
+        let restarts = (1...20).filter {
+            (try? String(contentsOfFile: dir.file("daemon-\($0).log"), encoding: .utf8))?.contains("resuming") == true
+        }
         #expect(!restarts.isEmpty, "no restart found a step in flight to replay")
     }
 }

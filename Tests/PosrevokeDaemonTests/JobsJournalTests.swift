@@ -4,7 +4,11 @@ import PosrevokeCore
 import Testing
 
 /// Plans under a real private journald: gates that fail, and a demo plan whose steps show in the journal.
-@Suite("Jobs in the journal", .serialized, .enabled(if: PrivateJournal.isAvailable, "needs root, unshare and systemd-journald"))
+@Suite(
+    "Jobs in the journal",
+    .serialized,
+    .enabled(if: PrivateJournal.isAvailable, "needs root, unshare and systemd-journald")
+)
 struct JobsJournalTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -13,13 +17,20 @@ struct JobsJournalTests {
         let journal = PrivateJournal(directory: dir)
         let socket = dir.file("control.sock")
         let daemon = try DaemonProcess(
-            arguments: ["--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target", "journal"],
-            journal: journal, log: dir.file("daemon.log"))
+            arguments: [
+                "--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target",
+                "journal",
+            ],
+            journal: journal,
+            log: dir.file("daemon.log")
+        )
         return (daemon, journal, socket)
     }
 
     func plan(_ socket: String, _ id: String) -> PlanView? {
-        try? ControlClient(path: socket).send(ControlRequest(command: "plans.show", args: ["id": id])).decode(PlanView.self)
+        try? ControlClient(path: socket).send(ControlRequest(command: "plans.show", args: ["id": id])).decode(
+            PlanView.self
+        )
     }
 
     @Test("lingering traffic on the canary fails the health gate: the plan pauses and alerts")
@@ -45,14 +56,20 @@ struct JobsJournalTests {
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(timeout: 30) == 0)
         let entries = try journal.entries()
-        let gate = try #require(entries.first { $0["MESSAGE_ID"] == MessageID.healthGateFailed && $0["ALERT_STATE"] == "firing" })
+        let gate = try #require(
+            entries.first { $0["MESSAGE_ID"] == MessageID.healthGateFailed && $0["ALERT_STATE"] == "firing" }
+        )
         #expect(gate["PLAN_ID"] == "north")
         #expect(gate["POSREVOKE_ALERT"] == "health-gate-failed")
         // The lingering alert is attributed to the cutover the job recorded, not to any inventory setting.
         let lingering = try #require(entries.first { $0["POSREVOKE_ALERT"] == "lingering-credit-pay" })
         #expect(lingering["TERMINAL_ID"] == "t-1")
         #expect(entries.contains { $0["MESSAGE_ID"] == MessageID.planEvent && $0["PLAN_STATE"] == "paused" })
-        #expect(!entries.contains { $0["MESSAGE_ID"] == MessageID.jobStep && $0["TERMINAL_ID"] != "t-1" && $0["JOB_STATE"] == "done" })
+        #expect(
+            !entries.contains {
+                $0["MESSAGE_ID"] == MessageID.jobStep && $0["TERMINAL_ID"] != "t-1" && $0["JOB_STATE"] == "done"
+            }
+        )
     }
 
     @Test("the demo plan runs end to end within minutes, every step visible in the journal", .timeLimit(.minutes(8)))
@@ -68,11 +85,16 @@ struct JobsJournalTests {
         let view = plan(socket, planID)
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(timeout: 30) == 0)
-        #expect(done, "plan \(String(describing: view?.jobs)) after \(Int(elapsed)) s; log:\n\(daemon.log.suffix(2000))")
+        #expect(
+            done,
+            "plan \(String(describing: view?.jobs)) after \(Int(elapsed)) s; log:\n\(daemon.log.suffix(2000))"
+        )
         #expect(view?.jobs["completed"] == view?.jobs.values.reduce(0, +))
         let entries = try journal.entries().filter { $0["MESSAGE_ID"] == MessageID.jobStep }
         let job = try #require(entries.first?["JOB_ID"])
-        let doneSteps = Set(entries.filter { $0["JOB_ID"] == job && $0["JOB_STATE"] == "done" }.compactMap { $0["JOB_STEP"] })
+        let doneSteps = Set(
+            entries.filter { $0["JOB_ID"] == job && $0["JOB_STATE"] == "done" }.compactMap { $0["JOB_STEP"] }
+        )
         #expect(doneSteps == Set(JobStep.pipeline(.cancel, vendorConfirmation: false).map(\.rawValue)))
         #expect(entries.contains { $0["JOB_ID"] == job && $0["JOB_STATE"] == "completed" })
         #expect(entries.allSatisfy { $0["PLAN_ID"] == planID })

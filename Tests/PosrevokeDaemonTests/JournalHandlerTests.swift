@@ -6,14 +6,17 @@ import Testing
 
 @Suite("Journal log handler")
 struct JournalHandlerTests {
-    @Test("metadata keys become valid journal field names", arguments: [
-        ("terminal_id", "TERMINAL_ID"),
-        ("alert.key", "ALERT_KEY"),
-        ("_PID", "PID"),
-        ("__secret", "SECRET"),
-        ("9lives", "F_9LIVES"),
-        ("ünïcode-key", "N_CODE_KEY"),
-    ])
+    @Test(
+        "metadata keys become valid journal field names",
+        arguments: [
+            ("terminal_id", "TERMINAL_ID"),
+            ("alert.key", "ALERT_KEY"),
+            ("_PID", "PID"),
+            ("__secret", "SECRET"),
+            ("9lives", "F_9LIVES"),
+            ("ünïcode-key", "N_CODE_KEY"),
+        ]
+    )
     func sanitize(key: String, expected: String) {
         let name = JournalFieldName.sanitize(key)
         #expect(name == expected)
@@ -34,7 +37,14 @@ struct JournalHandlerTests {
     @Test("an event becomes identifier, message, priority and sanitised fields")
     func fields() {
         let event = LogEvent(
-            level: .warning, message: "hello", metadata: nil, source: nil, file: "f.swift", function: "fn", line: 7)
+            level: .warning,
+            message: "hello",
+            metadata: nil,
+            source: nil,
+            file: "f.swift",
+            function: "fn",
+            line: 7
+        )
         let fields = JournalLogHandler.fields(event: event, metadata: ["terminal-id": "t-1", "MESSAGE": "spoof"])
         let dict = Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         #expect(dict["MESSAGE"] == "hello")
@@ -83,10 +93,27 @@ struct SecretAndStatusTests {
 
     @Test("the status line is short and says what matters")
     func statusLine() {
-        let calm = StatusLine(terminals: 200, firing: 3, reload: "last reload ok", skipped: 0, dropped: 0, storeFailures: 0)
+        let calm = StatusLine(
+            terminals: 200,
+            firing: 3,
+            reload: "last reload ok",
+            skipped: 0,
+            dropped: 0,
+            storeFailures: 0
+        )
         #expect(calm.text == "polling 200 terminals · 3 alerts firing · last reload ok")
-        let busy = StatusLine(terminals: 1, firing: 1, reload: "reload rejected: x", skipped: 2, dropped: 5, storeFailures: 0)
-        #expect(busy.text == "polling 1 terminal · 1 alert firing · reload rejected: x · 2 polls skipped · 5 journal entries dropped")
+        let busy = StatusLine(
+            terminals: 1,
+            firing: 1,
+            reload: "reload rejected: x",
+            skipped: 2,
+            dropped: 5,
+            storeFailures: 0
+        )
+        #expect(
+            busy.text
+                == "polling 1 terminal · 1 alert firing · reload rejected: x · 2 polls skipped · 5 journal entries dropped"
+        )
     }
 
     @Test("the state directory follows --state-dir, then $STATE_DIRECTORY, then the config")
@@ -95,7 +122,15 @@ struct SecretAndStatusTests {
         #expect(StatePaths.stateDirectory(flag: nil, config: config, environment: [:]) == "/var/lib/posrevoke")
         config.daemon.stateDirectory = "/srv/p"
         #expect(StatePaths.stateDirectory(flag: nil, config: config, environment: [:]) == "/srv/p")
-        #expect(StatePaths.stateDirectory(flag: nil, config: config, environment: ["STATE_DIRECTORY": "/var/lib/posrevoke:/x"]) == "/var/lib/posrevoke")
-        #expect(StatePaths.stateDirectory(flag: "/flag", config: config, environment: ["STATE_DIRECTORY": "/s"]) == "/flag")
+        #expect(
+            StatePaths.stateDirectory(
+                flag: nil,
+                config: config,
+                environment: ["STATE_DIRECTORY": "/var/lib/posrevoke:/x"]
+            ) == "/var/lib/posrevoke"
+        )
+        #expect(
+            StatePaths.stateDirectory(flag: "/flag", config: config, environment: ["STATE_DIRECTORY": "/s"]) == "/flag"
+        )
     }
 }

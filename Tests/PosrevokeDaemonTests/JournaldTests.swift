@@ -5,9 +5,18 @@ import PosrevokeSimulation
 import Testing
 
 /// The built daemon against a real, private systemd-journald, read back with `journalctl -o json`.
-@Suite("Real journald", .serialized, .enabled(if: PrivateJournal.isAvailable, "needs root, unshare and systemd-journald"))
+@Suite(
+    "Real journald",
+    .serialized,
+    .enabled(if: PrivateJournal.isAvailable, "needs root, unshare and systemd-journald")
+)
 struct JournaldTests {
-    func start(_ dir: TestDirectory, config: String, state: String? = nil, environment: [String: String] = [:])
+    func start(
+        _ dir: TestDirectory,
+        config: String,
+        state: String? = nil,
+        environment: [String: String] = [:]
+    )
         throws -> (DaemonProcess, PrivateJournal)
     {
         let journal = PrivateJournal(directory: dir)
@@ -21,13 +30,18 @@ struct JournaldTests {
     }
 
     func firing(_ entries: [[String: String]], kind: AlertKind) -> [[String: String]] {
-        entries.filter { $0["POSREVOKE_ALERT"] == kind.rawValue && $0["ALERT_STATE"] == "firing" && $0["ALERT_REPEAT"] == nil }
+        entries.filter {
+            $0["POSREVOKE_ALERT"] == kind.rawValue && $0["ALERT_STATE"] == "firing" && $0["ALERT_REPEAT"] == nil
+        }
     }
 
     @Test("a lingering payment becomes one native entry with its fields, and the evidence is in the store")
     func lingeringEntry() throws {
         let dir = try TestDirectory()
-        let config = try dir.write("posrevoke.yaml", TestConfig.yaml(terminals: ["t-1", "t-2", "t-3"], missed: ["t-2"]))
+        let config = try dir.write(
+            "posrevoke.yaml",
+            TestConfig.yaml(terminals: ["t-1", "t-2", "t-3"], missed: ["t-2"])
+        )
         let (daemon, journal) = try start(dir, config: config)
         let appeared = eventually(timeout: 30, interval: 0.5) {
             !firing(journal.liveEntries(daemonPID: daemon.pid), kind: .lingeringCreditPay).isEmpty
@@ -79,17 +93,24 @@ struct JournaldTests {
         let applied = listener.wait(from: mark, timeout: 10) { $0.hasPrefix("READY=1") }
         #expect(applied?.text.contains("polling 3 terminals · 0 alerts firing · last reload ok") == true)
         let polled = eventually(timeout: 30, interval: 0.5) {
-            firing(journal.liveEntries(daemonPID: daemon.pid), kind: .lingeringCreditPay).contains { $0["TERMINAL_ID"] == "t-3" }
+            firing(journal.liveEntries(daemonPID: daemon.pid), kind: .lingeringCreditPay).contains {
+                $0["TERMINAL_ID"] == "t-3"
+            }
         }
         #expect(polled, "the terminal added by reload was not polled")
 
         // A typo: rejected, the old config stays, STATUS says why.
-        try dir.write("posrevoke.yaml", TestConfig.yaml(terminals: ["t-1"]).replacingOccurrences(of: "polling:", with: "poling:"))
+        try dir.write(
+            "posrevoke.yaml",
+            TestConfig.yaml(terminals: ["t-1"]).replacingOccurrences(of: "polling:", with: "poling:")
+        )
         mark = listener.messages.count
         daemon.signal(SIGHUP)
         let rejected = listener.wait(from: mark, timeout: 10) { $0.hasPrefix("READY=1") }
         #expect(rejected?.text.contains("STATUS=polling 3 terminals") == true)
-        #expect(rejected?.text.contains("reload rejected: line 1: poling: unknown key (did you mean 'polling'?)") == true)
+        #expect(
+            rejected?.text.contains("reload rejected: line 1: poling: unknown key (did you mean 'polling'?)") == true
+        )
         Thread.sleep(forTimeInterval: 1)
         #expect(daemon.isRunning)
 
@@ -107,7 +128,10 @@ struct JournaldTests {
     @Test("after kill -9 a restart keeps every transaction and does not re-announce unchanged alerts")
     func restartKeepsState() throws {
         let dir = try TestDirectory()
-        let config = try dir.write("posrevoke.yaml", TestConfig.yaml(terminals: ["t-1", "t-2", "t-3", "t-4"], missed: ["t-1", "t-3"]))
+        let config = try dir.write(
+            "posrevoke.yaml",
+            TestConfig.yaml(terminals: ["t-1", "t-2", "t-3", "t-4"], missed: ["t-1", "t-3"])
+        )
         let state = dir.file("state")
         let firstDir = try TestDirectory("first")
         let (first, firstJournal) = try start(firstDir, config: config, state: state)
@@ -132,7 +156,13 @@ struct JournaldTests {
         // No transaction was lost or duplicated across the kill: every terminal's seqs run 1...n without gaps.
         let db = try DatabaseQueue(path: state + "/state.sqlite")
         for terminal in ["t-1", "t-2", "t-3", "t-4"] {
-            let seqs = try db.read { try Int64.fetchAll($0, sql: "SELECT seq FROM txn WHERE terminal_id = ? ORDER BY seq", arguments: [terminal]) }
+            let seqs = try db.read {
+                try Int64.fetchAll(
+                    $0,
+                    sql: "SELECT seq FROM txn WHERE terminal_id = ? ORDER BY seq",
+                    arguments: [terminal]
+                )
+            }
             #expect(!seqs.isEmpty)
             #expect(seqs == Array(1...Int64(seqs.count)), "\(terminal) has gaps or repeats")
         }
@@ -146,20 +176,27 @@ struct JournaldTests {
         let yaml = TestConfig.yaml(
             terminals: ids,
             interval: "2s",
-            sections: "detection: {terminal_unreachable: {consecutive_failures: 1}}\nalerts: {burst: 20, rate_per_second: 5, summary_interval: 5s}",
+            sections:
+                "detection: {terminal_unreachable: {consecutive_failures: 1}}\nalerts: {burst: 20, rate_per_second: 5, summary_interval: 5s}",
             scenario: "    offline:\n" + offline
         ).replacingOccurrences(of: "transactions_per_minute: 120", with: "transactions_per_minute: 6")
         let config = try dir.write("posrevoke.yaml", yaml)
         let (daemon, journal) = try start(dir, config: config)
         let covered = eventually(timeout: 60, interval: 1) {
-            Self.unreachableCoverage(journal.liveEntries(daemonPID: daemon.pid, matches: ["POSREVOKE_ALERT=terminal-unreachable"])) >= 2000
+            Self.unreachableCoverage(
+                journal.liveEntries(daemonPID: daemon.pid, matches: ["POSREVOKE_ALERT=terminal-unreachable"])
+            ) >= 2000
         }
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(timeout: 30) == 0)
         let entries = try journal.entries().filter { $0["POSREVOKE_ALERT"] == "terminal-unreachable" }
         #expect(covered, "only \(Self.unreachableCoverage(entries)) of 2000 terminals were reported")
         #expect(entries.count <= 40, "\(entries.count) journal lines for one storm")
-        #expect(entries.contains { $0["MESSAGE_ID"] == MessageID.alertSummary && Int($0["SUPPRESSED_COUNT"] ?? "") ?? 0 > 0 })
+        #expect(
+            entries.contains {
+                $0["MESSAGE_ID"] == MessageID.alertSummary && Int($0["SUPPRESSED_COUNT"] ?? "") ?? 0 > 0
+            }
+        )
     }
 
     /// Terminals reported unreachable, counting individual entries and every member of a summary.
@@ -171,16 +208,22 @@ struct JournaldTests {
 
     @Test("the demo config alerts lingering-credit-pay for exactly the terminals its scenario made linger")
     func demo() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let path = root.appendingPathComponent("config/demo.yaml").path
         let demo = try ConfigParser.load(path: path)
-        let expected = SimulatedFleet(simulation: demo.simulation, terminals: demo.terminals, start: Date()).lingeringTerminals
+        let expected = SimulatedFleet(simulation: demo.simulation, terminals: demo.terminals, start: Date())
+            .lingeringTerminals
         #expect(expected.count >= 5)
         let dir = try TestDirectory()
         let (daemon, journal) = try start(dir, config: path)
         var seen: Set<String> = []
         let complete = eventually(timeout: 150, interval: 2) {
-            seen = Set(firing(journal.liveEntries(daemonPID: daemon.pid), kind: .lingeringCreditPay).compactMap { $0["TERMINAL_ID"] })
+            seen = Set(
+                firing(journal.liveEntries(daemonPID: daemon.pid), kind: .lingeringCreditPay).compactMap {
+                    $0["TERMINAL_ID"]
+                }
+            )
             return seen.isSuperset(of: expected)
         }
         #expect(complete, "still missing \(expected.subtracting(seen).sorted())")

@@ -15,7 +15,10 @@ struct NotifyProtocolTests {
             log: dir.file("daemon.log")
         )
 
-        let ready = try #require(listener.wait(timeout: 20) { $0.split(separator: "\n").contains("READY=1") }, "no READY=1; log:\n\(daemon.log)")
+        let ready = try #require(
+            listener.wait(timeout: 20) { $0.split(separator: "\n").contains("READY=1") },
+            "no READY=1; log:\n\(daemon.log)"
+        )
         // The daemon only reports ready after the kernel shows its SIGHUP handler as caught.
         let caught = try #require(Self.caughtMask(pid: daemon.pid))
         #expect(caught & (1 << UInt64(SIGHUP - 1)) != 0)
@@ -40,9 +43,14 @@ struct NotifyProtocolTests {
         daemon.signal(SIGHUP)
         let reloading = try #require(listener.wait(from: before, timeout: 10) { $0.contains("RELOADING=1") })
         let fields = Self.fields(reloading.text)
-        let stamp = try #require(fields["MONOTONIC_USEC"].flatMap(UInt64.init), "MONOTONIC_USEC missing from \(reloading.text)")
+        let stamp = try #require(
+            fields["MONOTONIC_USEC"].flatMap(UInt64.init),
+            "MONOTONIC_USEC missing from \(reloading.text)"
+        )
         #expect(Self.monotonicMicroseconds() - stamp < 5_000_000)
-        let readyAgain = try #require(listener.wait(from: reloading.index + 1, timeout: 10) { Self.fields($0)["READY"] == "1" })
+        let readyAgain = try #require(
+            listener.wait(from: reloading.index + 1, timeout: 10) { Self.fields($0)["READY"] == "1" }
+        )
         #expect(readyAgain.text.contains("last reload ok"))
 
         // Stop: STOPPING=1, then exit 0 well within TimeoutStopSec.
@@ -74,7 +82,10 @@ struct NotifyProtocolTests {
     @Test("--check-config prints every error with key path and line and exits 1; a good file exits 0")
     func checkConfig() throws {
         let dir = try TestDirectory()
-        let bad = try dir.write("bad.yaml", "polling:\n  interval: soon\ndetection: {credit_pay_attempt: {threshold: 0}}\n")
+        let bad = try dir.write(
+            "bad.yaml",
+            "polling:\n  interval: soon\ndetection: {credit_pay_attempt: {threshold: 0}}\n"
+        )
         let good = try dir.write("good.yaml", TestConfig.yaml(terminals: ["t-1"]))
         let failing = try DaemonProcess(arguments: ["--check-config", bad], log: dir.file("bad.log"))
         #expect(failing.waitForExit(timeout: 15) == 1)

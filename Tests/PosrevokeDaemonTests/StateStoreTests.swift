@@ -10,8 +10,16 @@ struct StateStoreTests {
 
     func tx(_ seq: Int64, terminal: String = "t-1") -> Transaction {
         Transaction(
-            seq: seq, id: "\(terminal)-\(seq)", time: now, method: .card, provider: nil, amountMinor: 100,
-            currency: "CNY", outcome: .approved, errorCode: nil)
+            seq: seq,
+            id: "\(terminal)-\(seq)",
+            time: now,
+            method: .card,
+            provider: nil,
+            amountMinor: 100,
+            currency: "CNY",
+            outcome: .approved,
+            errorCode: nil
+        )
     }
 
     @Test("opens in WAL mode with synchronous=FULL and applies migrations")
@@ -22,7 +30,9 @@ struct StateStoreTests {
         #expect(mode == "wal")
         let sync = try store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
         #expect(sync == 2)  // FULL
-        let tables = try store.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+        let tables = try store.read {
+            try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         #expect(Set(["cursor", "txn", "detector", "alert", "outbox"]).isSubset(of: Set(tables)))
     }
 
@@ -44,7 +54,14 @@ struct StateStoreTests {
         detector.pollFailed("timeout")
         var record = AlertRecord(key: AlertKey(kind: .terminalUnreachable, terminal: "t-1"), store: "s-1")
         _ = record.machine.observe(active: true, now: now, pendingFor: .zero, repeatInterval: .seconds(60))
-        let announcement = Announcement(key: record.key, phase: .firing, store: "s-1", since: now, at: now, summary: "down")
+        let announcement = Announcement(
+            key: record.key,
+            phase: .firing,
+            store: "s-1",
+            since: now,
+            at: now,
+            summary: "down"
+        )
         do {
             let store = try StateStore(directory: dir.path)
             let ids = try store.write { db -> [Int64] in
@@ -67,7 +84,9 @@ struct StateStoreTests {
     func prune() throws {
         let dir = try TestDirectory()
         let store = try StateStore(directory: dir.path)
-        _ = try store.write { try StateStore.insertNew([tx(1)], terminal: "t-1", receivedAt: now.addingTimeInterval(-100), $0) }
+        _ = try store.write {
+            try StateStore.insertNew([tx(1)], terminal: "t-1", receivedAt: now.addingTimeInterval(-100), $0)
+        }
         _ = try store.write { try StateStore.insertNew([tx(2)], terminal: "t-1", receivedAt: now, $0) }
         let removed = try store.write { try StateStore.prune(receivedBefore: now.addingTimeInterval(-50), $0) }
         #expect(removed == 1)

@@ -60,7 +60,9 @@ public struct AlertBook: Sendable {
                 record.summary = condition.summary
             }
             if let phase = phase(of: action) {
-                update.announcements.append(announcement(record, phase: phase, isRepeat: action == .repeatFiring, now: now))
+                update.announcements.append(
+                    announcement(record, phase: phase, isRepeat: action == .repeatFiring, now: now)
+                )
             }
             if record != before {
                 records[condition.key] = record
@@ -94,13 +96,20 @@ public struct AlertBook: Sendable {
         }
     }
 
-    private func announcement(_ record: AlertRecord, phase: Announcement.Phase, isRepeat: Bool, now: Date) -> Announcement {
+    private func announcement(
+        _ record: AlertRecord,
+        phase: Announcement.Phase,
+        isRepeat: Bool,
+        now: Date
+    ) -> Announcement {
         let since: Date
         switch record.machine.state {
         case .firing(let start, _), .resolved(_, let start), .pending(let start): since = start
         case .inactive: since = now
         }
-        let summary = phase == .resolved ? "cleared after \(Self.age(now.timeIntervalSince(since))); was: \(record.summary)" : record.summary
+        let summary =
+            phase == .resolved
+            ? "cleared after \(Self.age(now.timeIntervalSince(since))); was: \(record.summary)" : record.summary
         return Announcement(
             key: record.key,
             phase: phase,

@@ -82,7 +82,9 @@ public struct FloodControl: Sendable {
         var store: String?
 
         static func < (lhs: Self, rhs: Self) -> Bool {
-            (lhs.kind.rawValue, lhs.phase.rawValue, lhs.store ?? "") < (rhs.kind.rawValue, rhs.phase.rawValue, rhs.store ?? "")
+            (lhs.kind.rawValue, lhs.phase.rawValue, lhs.store ?? "") < (
+                rhs.kind.rawValue, rhs.phase.rawValue, rhs.store ?? ""
+            )
         }
     }
 }
@@ -129,7 +131,8 @@ public struct AlertSummary: Sendable, Equatable {
         let scope = store.map { "store \($0)" } ?? "\(stores.count) stores"
         let sample = terminals.prefix(5).joined(separator: ", ")
         let more = terminals.count > 5 ? ", …" : ""
-        return "\(phase == .firing ? "FIRING" : "RESOLVED") \(kind.rawValue) on \(terminals.count) terminals in \(scope)"
+        return
+            "\(phase == .firing ? "FIRING" : "RESOLVED") \(kind.rawValue) on \(terminals.count) terminals in \(scope)"
             + " (coalesced): \(sample)\(more)"
     }
 }

@@ -163,7 +163,9 @@ public struct ErrorBurst: Sendable, Equatable {
 /// How each provider's platform steps are carried out.
 public struct PlatformSection: Sendable, Equatable {
     /// `simulated` (the embedded platform) or `manual` (operator gates with reminders).
-    public var providers: [CreditProvider: PlatformDriverKind] = [.wechatPayscore: .simulated, .alipayCredit: .simulated]
+    public var providers: [CreditProvider: PlatformDriverKind] = [
+        .wechatPayscore: .simulated, .alipayCredit: .simulated,
+    ]
     public var simulation = PlatformSimulationConfig()
     public init() {}
 }

@@ -45,8 +45,10 @@ public enum ConfigParser {
             case .duplicatedKeysInMapping(let duplicates, let context):
                 let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
                 return ConfigIssue(
-                    path: "", line: context.mark.line,
-                    message: "duplicate key \(keys) in the mapping starting here; a later value must not silently win")
+                    path: "",
+                    line: context.mark.line,
+                    message: "duplicate key \(keys) in the mapping starting here; a later value must not silently win"
+                )
             default:
                 break
             }
@@ -95,9 +97,15 @@ public enum ConfigParser {
         let p = "detection"
         let keys = ["lingering_credit_pay", "credit_pay_attempt", "terminal_unreachable", "payment_failure_rate"]
         guard let m = r.mapping(node, p, keys: keys) else { return }
-        if let n = m["lingering_credit_pay"], let rule = r.mapping(n, "\(p).lingering_credit_pay", keys: [
-            "enabled", "resolve_after", "repeat_interval",
-        ]) {
+        if let n = m["lingering_credit_pay"],
+            let rule = r.mapping(
+                n,
+                "\(p).lingering_credit_pay",
+                keys: [
+                    "enabled", "resolve_after", "repeat_interval",
+                ]
+            )
+        {
             let q = "\(p).lingering_credit_pay"
             rule["enabled"].flatMap { r.bool($0, "\(q).enabled") }.map { s.lingeringCreditPay.enabled = $0 }
             rule["resolve_after"].flatMap { r.duration($0, "\(q).resolve_after", positive: true) }
@@ -105,9 +113,15 @@ public enum ConfigParser {
             rule["repeat_interval"].flatMap { r.duration($0, "\(q).repeat_interval", positive: true) }
                 .map { s.lingeringCreditPay.repeatInterval = $0 }
         }
-        if let n = m["credit_pay_attempt"], let rule = r.mapping(n, "\(p).credit_pay_attempt", keys: [
-            "enabled", "threshold", "window", "for", "repeat_interval",
-        ]) {
+        if let n = m["credit_pay_attempt"],
+            let rule = r.mapping(
+                n,
+                "\(p).credit_pay_attempt",
+                keys: [
+                    "enabled", "threshold", "window", "for", "repeat_interval",
+                ]
+            )
+        {
             let q = "\(p).credit_pay_attempt"
             rule["enabled"].flatMap { r.bool($0, "\(q).enabled") }.map { s.creditPayAttempt.enabled = $0 }
             rule["threshold"].flatMap { r.int($0, "\(q).threshold", min: 1, max: 1_000_000) }
@@ -118,9 +132,15 @@ public enum ConfigParser {
             rule["repeat_interval"].flatMap { r.duration($0, "\(q).repeat_interval", positive: true) }
                 .map { s.creditPayAttempt.repeatInterval = $0 }
         }
-        if let n = m["terminal_unreachable"], let rule = r.mapping(n, "\(p).terminal_unreachable", keys: [
-            "enabled", "consecutive_failures", "repeat_interval",
-        ]) {
+        if let n = m["terminal_unreachable"],
+            let rule = r.mapping(
+                n,
+                "\(p).terminal_unreachable",
+                keys: [
+                    "enabled", "consecutive_failures", "repeat_interval",
+                ]
+            )
+        {
             let q = "\(p).terminal_unreachable"
             rule["enabled"].flatMap { r.bool($0, "\(q).enabled") }.map { s.terminalUnreachable.enabled = $0 }
             rule["consecutive_failures"].flatMap { r.int($0, "\(q).consecutive_failures", min: 1, max: 10_000) }
@@ -128,10 +148,16 @@ public enum ConfigParser {
             rule["repeat_interval"].flatMap { r.duration($0, "\(q).repeat_interval", positive: true) }
                 .map { s.terminalUnreachable.repeatInterval = $0 }
         }
-        if let n = m["payment_failure_rate"], let rule = r.mapping(n, "\(p).payment_failure_rate", keys: [
-            "enabled", "window", "margin", "min_sample", "baseline_min_sample", "baseline_default", "for",
-            "repeat_interval",
-        ]) {
+        if let n = m["payment_failure_rate"],
+            let rule = r.mapping(
+                n,
+                "\(p).payment_failure_rate",
+                keys: [
+                    "enabled", "window", "margin", "min_sample", "baseline_min_sample", "baseline_default", "for",
+                    "repeat_interval",
+                ]
+            )
+        {
             let q = "\(p).payment_failure_rate"
             rule["enabled"].flatMap { r.bool($0, "\(q).enabled") }.map { s.paymentFailureRate.enabled = $0 }
             rule["window"].flatMap { r.duration($0, "\(q).window", positive: true) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses and prints the human durations used in the config file: `500ms`, `30s`, `5m`, `2h`, `7d`.
 public enum DurationText {
     private static let units: [(suffix: String, seconds: Double)] = [
@@ -42,5 +44,3 @@ extension Duration {
     /// Seconds as a floating-point number, for arithmetic with `Date`.
     public var seconds: Double { Double(milliseconds) / 1000 }
 }
-
-import Foundation

@@ -39,8 +39,10 @@ enum JobsReader {
         }
         if let n = m["simulation"] {
             let p = "platform.simulation"
-            let keys = ["seed", "review_delay", "reject_share", "transient_error_share", "debit_in_progress_share",
-                "max_open_orders"]
+            let keys = [
+                "seed", "review_delay", "reject_share", "transient_error_share", "debit_in_progress_share",
+                "max_open_orders",
+            ]
             guard let sim = r.mapping(n, p, keys: keys) else { return }
             sim["seed"].flatMap { r.int($0, "\(p).seed", min: 0) }.map { s.simulation.seed = UInt64($0) }
             sim["review_delay"].flatMap { r.duration($0, "\(p).review_delay") }.map { s.simulation.reviewDelay = $0 }
@@ -62,8 +64,10 @@ enum JobsReader {
 
     /// One plan; also used for `posrevokectl plans create FILE`.
     static func readPlan(_ node: Node, _ p: String, _ r: NodeReader) -> PlanConfig? {
-        let keys = ["id", "kind", "select", "providers", "window", "waves", "gate", "retry", "vendor_confirmation",
-            "review_overdue", "watch", "reminder_interval", "accepted_methods"]
+        let keys = [
+            "id", "kind", "select", "providers", "window", "waves", "gate", "retry", "vendor_confirmation",
+            "review_overdue", "watch", "reminder_interval", "accepted_methods",
+        ]
         guard let m = r.mapping(node, p, keys: keys) else { return nil }
         guard let idNode = m["id"] else {
             r.report("\(p).id", node, "is required")
@@ -75,7 +79,11 @@ enum JobsReader {
         }
         var plan = PlanConfig(id: id)
         if let n = m["kind"], let text = r.string(n, "\(p).kind") {
-            if let kind = JobKind(rawValue: text) { plan.kind = kind } else { r.report("\(p).kind", n, "must be cancel or restore") }
+            if let kind = JobKind(rawValue: text) {
+                plan.kind = kind
+            } else {
+                r.report("\(p).kind", n, "must be cancel or restore")
+            }
         }
         if let n = m["select"], let sel = r.mapping(n, "\(p).select", keys: ["terminals", "stores", "tags"]) {
             func list(_ key: String) -> [String] {
@@ -102,12 +110,18 @@ enum JobsReader {
                 guard let v = w[key], let text = r.string(v, "\(p).window.\(key)") else { continue }
                 if PlanConfig.WindowConfig.minutes(text) == nil {
                     r.report("\(p).window.\(key)", v, "must be a time of day such as 02:00")
-                } else if key == "start" { plan.window.start = text } else { plan.window.end = text }
+                } else if key == "start" {
+                    plan.window.start = text
+                } else {
+                    plan.window.end = text
+                }
             }
             if let v = w["timezone"], let text = r.string(v, "\(p).window.timezone") {
                 if TimeZone(identifier: text) == nil {
                     r.report("\(p).window.timezone", v, "unknown time zone (use an IANA name such as Asia/Shanghai)")
-                } else { plan.window.timeZone = text }
+                } else {
+                    plan.window.timeZone = text
+                }
             }
             plan.window.notBefore = w["not_before"].flatMap { r.date($0, "\(p).window.not_before") }
         }
@@ -134,9 +148,15 @@ enum JobsReader {
             g["max_failed_jobs"].flatMap { r.int($0, "\(p).gate.max_failed_jobs", min: 0) }
                 .map { plan.gate.maxFailedJobs = $0 }
         }
-        if let n = m["retry"], let t = r.mapping(n, "\(p).retry", keys: [
-            "max_attempts", "initial_backoff", "max_backoff", "step_timeout",
-        ]) {
+        if let n = m["retry"],
+            let t = r.mapping(
+                n,
+                "\(p).retry",
+                keys: [
+                    "max_attempts", "initial_backoff", "max_backoff", "step_timeout",
+                ]
+            )
+        {
             t["max_attempts"].flatMap { r.int($0, "\(p).retry.max_attempts", min: 1, max: 1000) }
                 .map { plan.retry.maxAttempts = $0 }
             t["initial_backoff"].flatMap { r.duration($0, "\(p).retry.initial_backoff", positive: true) }
@@ -147,7 +167,9 @@ enum JobsReader {
                 .map { plan.retry.stepTimeout = $0 }
         }
         m["vendor_confirmation"].flatMap { r.bool($0, "\(p).vendor_confirmation") }.map { plan.vendorConfirmation = $0 }
-        m["review_overdue"].flatMap { r.duration($0, "\(p).review_overdue", positive: true) }.map { plan.reviewOverdue = $0 }
+        m["review_overdue"].flatMap { r.duration($0, "\(p).review_overdue", positive: true) }.map {
+            plan.reviewOverdue = $0
+        }
         m["watch"].flatMap { r.duration($0, "\(p).watch") }.map { plan.watch = $0 }
         m["reminder_interval"].flatMap { r.duration($0, "\(p).reminder_interval", positive: true) }
             .map { plan.reminderInterval = $0 }
@@ -175,8 +197,12 @@ extension ConfigParser {
     /// Parses a standalone plan file (one plan mapping), as `posrevokectl plans create` sends it.
     public static func parsePlan(yaml: String, terminals: [Terminal]) throws(ConfigErrors) -> PlanConfig {
         let root: Node?
-        do { root = try Yams.compose(yaml: yaml) } catch { throw ConfigErrors([ConfigIssue(path: "", line: nil, message: "YAML error: \(error)")]) }
-        guard let root else { throw ConfigErrors([ConfigIssue(path: "", line: nil, message: "the plan file is empty")]) }
+        do { root = try Yams.compose(yaml: yaml) } catch {
+            throw ConfigErrors([ConfigIssue(path: "", line: nil, message: "YAML error: \(error)")])
+        }
+        guard let root else {
+            throw ConfigErrors([ConfigIssue(path: "", line: nil, message: "the plan file is empty")])
+        }
         let reader = NodeReader()
         let plan = JobsReader.readPlan(root, "plan", reader)
         if let plan, reader.issues.isEmpty {

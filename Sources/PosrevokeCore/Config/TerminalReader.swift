@@ -32,7 +32,11 @@ enum TerminalReader {
             if ConfigParser.knownDrivers.contains(driver) {
                 terminal.driver = driver
             } else {
-                r.report("\(p).driver", n, "unknown driver '\(driver)' (known: \(ConfigParser.knownDrivers.joined(separator: ", ")))")
+                r.report(
+                    "\(p).driver",
+                    n,
+                    "unknown driver '\(driver)' (known: \(ConfigParser.knownDrivers.joined(separator: ", ")))"
+                )
             }
         }
         m["poll_interval"].flatMap { r.duration($0, "\(p).poll_interval", positive: true) }
@@ -41,7 +45,11 @@ enum TerminalReader {
         return terminal
     }
 
-    private static func readProviders(_ node: Node, _ p: String, _ r: NodeReader) -> [CreditProvider: ProviderCancellation] {
+    private static func readProviders(
+        _ node: Node,
+        _ p: String,
+        _ r: NodeReader
+    ) -> [CreditProvider: ProviderCancellation] {
         var result: [CreditProvider: ProviderCancellation] = [:]
         for (key, keyNode, value) in r.pairs(node, p) ?? [] {
             let q = "\(p).\(key)"

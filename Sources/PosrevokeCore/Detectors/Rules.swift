@@ -108,7 +108,8 @@ public enum Rules {
         let window = detector.recentOutcomes.filter { $0.time >= horizon && $0.time <= now }
         let failures = window.filter(\.failed).count
         let rate = window.isEmpty ? 0 : Double(failures) / Double(window.count)
-        let baseline = detector.baselineTotal >= config.baselineMinSample
+        let baseline =
+            detector.baselineTotal >= config.baselineMinSample
             ? Double(detector.baselineFailures) / Double(detector.baselineTotal)
             : config.baselineDefault
         let percent = { (value: Double) in String(format: "%.1f%%", value * 100) }

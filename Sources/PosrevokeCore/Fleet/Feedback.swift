@@ -17,7 +17,15 @@ public struct FeedbackEntry: Sendable, Hashable, Codable {
     public var category: String
     public var comment: String
 
-    public init(seq: Int64, id: String, time: Date, source: FeedbackSource, rating: Int, category: String, comment: String) {
+    public init(
+        seq: Int64,
+        id: String,
+        time: Date,
+        source: FeedbackSource,
+        rating: Int,
+        category: String,
+        comment: String
+    ) {
         self.seq = seq
         self.id = id
         self.time = time

@@ -44,9 +44,16 @@ public struct Job: Sendable, Codable, Equatable, Identifiable {
     public var reminders = 0
     public var updatedAt: Date
 
-    public init(plan: String, terminal: String, store: String, provider: CreditProvider, kind: JobKind, wave: Int,
-        steps: [JobStep], now: Date)
-    {
+    public init(
+        plan: String,
+        terminal: String,
+        store: String,
+        provider: CreditProvider,
+        kind: JobKind,
+        wave: Int,
+        steps: [JobStep],
+        now: Date
+    ) {
         self.id = Self.id(plan: plan, terminal: terminal, provider: provider)
         self.plan = plan
         self.terminal = terminal

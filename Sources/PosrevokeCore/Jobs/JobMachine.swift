@@ -48,11 +48,16 @@ extension Job {
                 return [.log(JobEvent(step: current, state: "failed", detail: detail)), .alertFailed(detail)]
             }
             let backoff = Backoff.delay(
-                attempt: attempt, initial: policy.initialBackoff, maximum: policy.maxBackoff, jitterSeed: id)
+                attempt: attempt,
+                initial: policy.initialBackoff,
+                maximum: policy.maxBackoff,
+                jitterSeed: id
+            )
             let delay = max(backoff, after ?? .zero)
             status = .ready
             nextDue = now.addingTimeInterval(delay.seconds)
-            let detail = "attempt \(attempt) of \(policy.maxAttempts) failed (\(error)); retrying in \(DurationText.format(delay))"
+            let detail =
+                "attempt \(attempt) of \(policy.maxAttempts) failed (\(error)); retrying in \(DurationText.format(delay))"
             return [.log(JobEvent(step: current, state: "retrying", detail: detail))]
         case .permanent(let error):
             lastError = error
@@ -76,7 +81,8 @@ extension Job {
         context["gate"] = nil
         context["confirmed.\(step.rawValue)"] = now.formatted(.iso8601)
         updatedAt = now
-        return [.log(JobEvent(step: step, state: "confirmed", detail: "confirmed by an operator"))] + advance(now: now, from: step)
+        return [.log(JobEvent(step: step, state: "confirmed", detail: "confirmed by an operator"))]
+            + advance(now: now, from: step)
     }
 
     /// Schedules the next reminder of a gate or a wait that needs a person.
@@ -117,7 +123,8 @@ extension Job {
         status = .cancelled
         nextDue = nil
         updatedAt = now
-        return [.log(JobEvent(step: step, state: "cancelled", detail: "cancelled by an operator"))] + (wasFailed ? [.clearFailed] : [])
+        return [.log(JobEvent(step: step, state: "cancelled", detail: "cancelled by an operator"))]
+            + (wasFailed ? [.clearFailed] : [])
     }
 
     /// Operator: run the current step now instead of at its scheduled time (the window still applies).

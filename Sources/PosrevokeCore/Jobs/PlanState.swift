@@ -92,7 +92,9 @@ public struct PlanState: Sendable, Codable, Equatable {
             reasons.append("\(hits.count) blocking alert\(hits.count == 1 ? "" : "s") firing (\(sample))")
         }
         if failed.count > config.gate.maxFailedJobs {
-            reasons.append("\(failed.count) failed job\(failed.count == 1 ? "" : "s") (at most \(config.gate.maxFailedJobs) allowed)")
+            reasons.append(
+                "\(failed.count) failed job\(failed.count == 1 ? "" : "s") (at most \(config.gate.maxFailedJobs) allowed)"
+            )
         }
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }

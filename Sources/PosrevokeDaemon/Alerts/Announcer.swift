@@ -30,7 +30,11 @@ final class Announcer {
         let current = (Int(flood.burst), flood.ratePerSecond, flood.summaryInterval)
         guard current != (settings.burst, settings.ratePerSecond, settings.summaryInterval) else { return }
         flush(now: now.addingTimeInterval(flood.summaryInterval.seconds))
-        flood = FloodControl(burst: settings.burst, ratePerSecond: settings.ratePerSecond, summaryInterval: settings.summaryInterval)
+        flood = FloodControl(
+            burst: settings.burst,
+            ratePerSecond: settings.ratePerSecond,
+            summaryInterval: settings.summaryInterval
+        )
     }
 
     /// Takes announcements already committed to the outbox under `ids`.

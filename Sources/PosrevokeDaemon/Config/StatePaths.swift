@@ -35,7 +35,9 @@ public struct SecretFile: Sendable, CustomStringConvertible {
         } else if let directory = environment["CREDENTIALS_DIRECTORY"] {
             path = (directory as NSString).appendingPathComponent(reference)
         } else {
-            throw SecretError(message: "credential '\(reference)' needs $CREDENTIALS_DIRECTORY (LoadCredential=) or a path")
+            throw SecretError(
+                message: "credential '\(reference)' needs $CREDENTIALS_DIRECTORY (LoadCredential=) or a path"
+            )
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
         else { throw SecretError(message: "cannot read credential file \(path)") }

@@ -26,22 +26,30 @@ extension Daemon {
             return try .success(terminalViews())
         case "terminals.show":
             let id = try arg("id")
-            guard let view = terminalViews().first(where: { $0.id == id }) else { throw ControlError("no terminal '\(id)'") }
+            guard let view = terminalViews().first(where: { $0.id == id }) else {
+                throw ControlError("no terminal '\(id)'")
+            }
             return try .success(view)
         case "alerts.list":
             let all = args["all"] == "true"
             return try .success(alertViews().filter { all || $0.state == "firing" || $0.state == "pending" })
         case "alerts.ack":
-            guard let key = AlertKey(try arg("key")) else { throw ControlError("not an alert key: \(args["key"] ?? "")") }
-            try engine.queue.sync { try engine.acknowledge(key, by: args["by"] ?? "operator", comment: args["comment"] ?? "") }
+            guard let key = AlertKey(try arg("key")) else {
+                throw ControlError("not an alert key: \(args["key"] ?? "")")
+            }
+            try engine.queue.sync {
+                try engine.acknowledge(key, by: args["by"] ?? "operator", comment: args["comment"] ?? "")
+            }
             return try .success(alertViews().filter { $0.key == key.description })
         case "alerts.silence":
             guard let duration = DurationText.parse(try arg("for")), duration > .zero else {
                 throw ControlError("--for must be a duration such as 30m or 2h")
             }
             let silence = Silence(
-                matcher: try arg("matcher"), until: clock.now().addingTimeInterval(duration.seconds),
-                comment: args["comment"] ?? "")
+                matcher: try arg("matcher"),
+                until: clock.now().addingTimeInterval(duration.seconds),
+                comment: args["comment"] ?? ""
+            )
             try engine.queue.sync { try engine.add(silence) }
             return try .success(["matcher": silence.matcher, "until": silence.until.formatted(.iso8601)])
         case "plans.create":
@@ -70,9 +78,11 @@ extension Daemon {
         case "reload":
             return try .success(loop.sync { reload() })
         case "backups.verify":
-            return try .success(backups.verifyAll().map {
-                BackupCheck(plan: $0.plan, terminal: $0.terminal, ok: $0.ok, detail: $0.detail)
-            })
+            return try .success(
+                backups.verifyAll().map {
+                    BackupCheck(plan: $0.plan, terminal: $0.terminal, ok: $0.ok, detail: $0.detail)
+                }
+            )
         default:
             throw ControlError("unknown command '\(request.command)'")
         }
@@ -82,10 +92,17 @@ extension Daemon {
         let (line, stats) = loop.sync { (statusLine(), scheduler.snapshot()) }
         let counts = runner.counts()
         return StatusView(
-            statusLine: line.text, terminals: line.terminals, alertsFiring: line.firing, reload: line.reload,
-            pollsLaunched: stats.counters.launched, pollsSkipped: stats.counters.skippedBusy + stats.counters.skippedLate,
-            latenessP99Milliseconds: Double(stats.latenessP99) / 1e6, journalDropped: line.dropped,
-            plans: counts.plans, jobs: counts.jobs)
+            statusLine: line.text,
+            terminals: line.terminals,
+            alertsFiring: line.firing,
+            reload: line.reload,
+            pollsLaunched: stats.counters.launched,
+            pollsSkipped: stats.counters.skippedBusy + stats.counters.skippedLate,
+            latenessP99Milliseconds: Double(stats.latenessP99) / 1e6,
+            journalDropped: line.dropped,
+            plans: counts.plans,
+            jobs: counts.jobs
+        )
     }
 
     private func terminalViews() -> [TerminalView] {
@@ -94,30 +111,48 @@ extension Daemon {
         let effective = engine.queue.sync { ids.compactMap { engine.terminal($0) } }
         return effective.map { terminal in
             TerminalView(
-                id: terminal.id, store: terminal.store, driver: terminal.driver,
+                id: terminal.id,
+                store: terminal.store,
+                driver: terminal.driver,
                 pollInterval: DurationText.format(terminal.pollInterval),
-                providers: Dictionary(uniqueKeysWithValues: terminal.providers.map { provider, state in
-                    (provider.rawValue, state.cutover.map { "\(state.state.rawValue) since \($0.formatted(.iso8601))" } ?? state.state.rawValue)
-                }),
+                providers: Dictionary(
+                    uniqueKeysWithValues: terminal.providers.map { provider, state in
+                        (
+                            provider.rawValue,
+                            state.cutover.map { "\(state.state.rawValue) since \($0.formatted(.iso8601))" }
+                                ?? state.state.rawValue
+                        )
+                    }
+                ),
                 cursor: inventory.cursor(terminal.id),
-                firing: firing.filter { $0.terminal == terminal.id }.map(\.kind.rawValue).sorted())
+                firing: firing.filter { $0.terminal == terminal.id }.map(\.kind.rawValue).sorted()
+            )
         }
     }
 
     private func alertViews() -> [AlertView] {
         engine.queue.sync {
             engine.alertRecords.sorted { $0.key < $1.key }.map { record in
-                let (state, since): (String, Date?) = switch record.machine.state {
-                case .inactive: ("inactive", nil)
-                case .pending(let since): ("pending", since)
-                case .firing(let since, _): ("firing", since)
-                case .resolved(_, let since): ("resolved", since)
-                }
+                let (state, since): (String, Date?) =
+                    switch record.machine.state {
+                    case .inactive: ("inactive", nil)
+                    case .pending(let since): ("pending", since)
+                    case .firing(let since, _): ("firing", since)
+                    case .resolved(_, let since): ("resolved", since)
+                    }
                 return AlertView(
-                    key: record.key.description, kind: record.key.kind.rawValue, severity: record.key.kind.severity.rawValue,
-                    terminal: record.key.terminal, provider: record.key.provider, store: record.store, state: state,
-                    since: since, summary: record.summary, acknowledged: engine.isAcknowledged(record.key),
-                    silenced: engine.isSilenced(record))
+                    key: record.key.description,
+                    kind: record.key.kind.rawValue,
+                    severity: record.key.kind.severity.rawValue,
+                    terminal: record.key.terminal,
+                    provider: record.key.provider,
+                    store: record.store,
+                    state: state,
+                    since: since,
+                    summary: record.summary,
+                    acknowledged: engine.isAcknowledged(record.key),
+                    silenced: engine.isSilenced(record)
+                )
             }
         }
     }

@@ -18,7 +18,9 @@ final class ControlServer: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ControlError("cannot create the control socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw ControlError("cannot create the control socket: \(String(cString: strerror(errno)))")
+        }
         let bound = try UnixSocket.withAddress(path) { bind(fd, $0, $1) }
         guard bound == 0, chmod(path, 0o660) == 0, chown(path, geteuid(), getegid()) == 0, listen(fd, 64) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -85,7 +87,8 @@ final class ControlServer: @unchecked Sendable {
         let group = getegid()
         if credentials.uid == 0 || credentials.uid == geteuid() || credentials.gid == group { return nil }
         if isMember(uid: credentials.uid, of: group) { return nil }
-        return "permission denied: uid \(credentials.uid) is not root, the service user, or in group \(groupName(group))"
+        return
+            "permission denied: uid \(credentials.uid) is not root, the service user, or in group \(groupName(group))"
     }
 
     private static func isMember(uid: uid_t, of group: gid_t) -> Bool {

@@ -107,7 +107,11 @@ final class Engine: @unchecked Sendable {
                     switch result.page {
                     case .success(let page):
                         let fresh = try StateStore.insertNew(
-                            page.transactions, terminal: terminal.id, receivedAt: now, db)
+                            page.transactions,
+                            terminal: terminal.id,
+                            receivedAt: now,
+                            db
+                        )
                         detector.ingest(fresh, terminal: terminal, observedAt: now)
                         detector.pollSucceeded()
                         try StateStore.saveCursor(terminal.id, nextAfter: page.nextAfter, at: now, db)
@@ -217,7 +221,8 @@ final class Engine: @unchecked Sendable {
         try store.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO ack (key, by, comment, at) VALUES (?, ?, ?, ?)",
-                arguments: [key.description, by, comment, clock.now().timeIntervalSince1970])
+                arguments: [key.description, by, comment, clock.now().timeIntervalSince1970]
+            )
         }
         acks.insert(key.description)
     }
@@ -228,7 +233,11 @@ final class Engine: @unchecked Sendable {
         try store.write { db in
             try db.execute(
                 sql: "INSERT INTO silence (matcher, until, comment, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [silence.matcher, silence.until.timeIntervalSince1970, silence.comment, clock.now().timeIntervalSince1970])
+                arguments: [
+                    silence.matcher, silence.until.timeIntervalSince1970, silence.comment,
+                    clock.now().timeIntervalSince1970,
+                ]
+            )
         }
         silences.append(silence)
     }
@@ -273,11 +282,13 @@ final class Engine: @unchecked Sendable {
     }
 
     private func rebuildTerminals() {
-        terminals = Dictionary(uniqueKeysWithValues: config.terminals.map { terminal in
-            var effective = terminal
-            for (provider, state) in cutovers[terminal.id] ?? [:] { effective.providers[provider] = state }
-            return (terminal.id, effective)
-        })
+        terminals = Dictionary(
+            uniqueKeysWithValues: config.terminals.map { terminal in
+                var effective = terminal
+                for (provider, state) in cutovers[terminal.id] ?? [:] { effective.providers[provider] = state }
+                return (terminal.id, effective)
+            }
+        )
     }
 
     private func commit(_ update: AlertBook.Update, alerts: AlertBook, now: Date) {

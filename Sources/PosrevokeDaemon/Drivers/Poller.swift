@@ -29,7 +29,10 @@ struct Poller: Sendable {
         }
     }
 
-    private func withTimeout<T: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async throws -> T)
+    private func withTimeout<T: Sendable>(
+        _ limit: Duration,
+        _ work: @escaping @Sendable () async throws -> T
+    )
         async throws -> T
     {
         try await withThrowingTaskGroup(of: T.self) { group in

@@ -29,15 +29,19 @@ package struct Backups: Sendable {
 
     private func paths(plan: String, terminal: String) -> (data: String, manifest: String) {
         let dir = (root as NSString).appendingPathComponent(plan)
-        return ((dir as NSString).appendingPathComponent("\(terminal).jsonl"),
-            (dir as NSString).appendingPathComponent("\(terminal).manifest.json"))
+        return (
+            (dir as NSString).appendingPathComponent("\(terminal).jsonl"),
+            (dir as NSString).appendingPathComponent("\(terminal).manifest.json")
+        )
     }
 
     /// Writes the history and its manifest, then verifies what landed on disk.
     package func write(plan: String, terminal: String, transactions: [Transaction], now: Date) throws -> Manifest {
         let (dataPath, manifestPath) = paths(plan: plan, terminal: terminal)
         try FileManager.default.createDirectory(
-            atPath: (dataPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: (dataPath as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = .sortedKeys
@@ -48,8 +52,12 @@ package struct Backups: Sendable {
         }
         try Self.atomicWrite(data, to: dataPath)
         let manifest = Manifest(
-            file: (dataPath as NSString).lastPathComponent, sha256: Self.hex(SHA256.hash(data: data)),
-            transactions: transactions.count, bytes: data.count, created: now)
+            file: (dataPath as NSString).lastPathComponent,
+            sha256: Self.hex(SHA256.hash(data: data)),
+            transactions: transactions.count,
+            bytes: data.count,
+            created: now
+        )
         try Self.atomicWrite(try encoder.encode(manifest), to: manifestPath)
         return try verify(plan: plan, terminal: terminal)
     }
@@ -63,14 +71,18 @@ package struct Backups: Sendable {
             throw BackupError("no manifest at \(manifestPath)")
         }
         let manifest = try decoder.decode(Manifest.self, from: manifestData)
-        guard let data = FileManager.default.contents(atPath: dataPath) else { throw BackupError("\(dataPath) is missing") }
+        guard let data = FileManager.default.contents(atPath: dataPath) else {
+            throw BackupError("\(dataPath) is missing")
+        }
         let digest = Self.hex(SHA256.hash(data: data))
         guard digest == manifest.sha256, data.count == manifest.bytes else {
             throw BackupError("\(dataPath) does not match its manifest (sha256 \(digest), expected \(manifest.sha256))")
         }
         let lines = data.split(separator: 0x0A)
         guard lines.count == manifest.transactions else {
-            throw BackupError("\(dataPath) holds \(lines.count) transactions, the manifest says \(manifest.transactions)")
+            throw BackupError(
+                "\(dataPath) holds \(lines.count) transactions, the manifest says \(manifest.transactions)"
+            )
         }
         for line in lines { _ = try decoder.decode(Transaction.self, from: Data(line)) }
         return manifest
@@ -93,8 +105,12 @@ package struct Backups: Sendable {
                 let terminal = String(file.dropLast(".manifest.json".count))
                 do {
                     let manifest = try verify(plan: plan, terminal: terminal)
-                    return Verification(plan: plan, terminal: terminal, ok: true,
-                        detail: "\(manifest.transactions) transactions, sha256 \(manifest.sha256.prefix(16))…")
+                    return Verification(
+                        plan: plan,
+                        terminal: terminal,
+                        ok: true,
+                        detail: "\(manifest.transactions) transactions, sha256 \(manifest.sha256.prefix(16))…"
+                    )
                 } catch {
                     return Verification(plan: plan, terminal: terminal, ok: false, detail: "\(error)")
                 }

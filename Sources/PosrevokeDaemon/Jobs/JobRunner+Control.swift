@@ -41,8 +41,10 @@ extension JobRunner {
     /// Job counts by status, for `status`.
     func counts() -> (plans: [String: Int], jobs: [String: Int]) {
         queue.sync {
-            (Dictionary(grouping: plans.values, by: \.state.status.rawValue).mapValues(\.count),
-                Dictionary(grouping: jobs.values, by: \.status.rawValue).mapValues(\.count))
+            (
+                Dictionary(grouping: plans.values, by: \.state.status.rawValue).mapValues(\.count),
+                Dictionary(grouping: jobs.values, by: \.status.rawValue).mapValues(\.count)
+            )
         }
     }
 
@@ -60,11 +62,15 @@ extension JobRunner {
             var effects: [(Job, JobEffect)] = []
             switch command {
             case .pause:
-                guard plan.state.status == .active else { throw ControlError("plan '\(id)' is \(plan.state.status.rawValue)") }
+                guard plan.state.status == .active else {
+                    throw ControlError("plan '\(id)' is \(plan.state.status.rawValue)")
+                }
                 plan.state.status = .paused
                 plan.state.pauseReason = "paused by an operator"
             case .resume:
-                guard plan.state.status == .paused else { throw ControlError("plan '\(id)' is \(plan.state.status.rawValue)") }
+                guard plan.state.status == .paused else {
+                    throw ControlError("plan '\(id)' is \(plan.state.status.rawValue)")
+                }
                 plan.state.status = .active
                 plan.state.pauseReason = nil
                 plan.state.skipNextGate = force
@@ -98,11 +104,15 @@ extension JobRunner {
             switch command {
             case .confirm:
                 guard job.status == .gated || (job.status == .waiting && job.step == .removeHardware) else {
-                    throw ControlError("job '\(id)' is not waiting for a confirmation (it is \(job.status.rawValue) at \(job.step.rawValue))")
+                    throw ControlError(
+                        "job '\(id)' is not waiting for a confirmation (it is \(job.status.rawValue) at \(job.step.rawValue))"
+                    )
                 }
                 effects = job.confirm(now: now)
             case .retry:
-                guard job.status == .failed else { throw ControlError("job '\(id)' has not failed (it is \(job.status.rawValue))") }
+                guard job.status == .failed else {
+                    throw ControlError("job '\(id)' has not failed (it is \(job.status.rawValue))")
+                }
                 effects = job.retry(now: now)
             case .cancel:
                 guard !job.status.isFinal else { throw ControlError("job '\(id)' is already \(job.status.rawValue)") }
@@ -113,7 +123,9 @@ extension JobRunner {
                 }
                 job.pause(now: now)
             case .resume:
-                guard job.status == .paused else { throw ControlError("job '\(id)' is not paused (it is \(job.status.rawValue))") }
+                guard job.status == .paused else {
+                    throw ControlError("job '\(id)' is not paused (it is \(job.status.rawValue))")
+                }
                 job.resume(now: now)
             case .runNow:
                 guard [.ready, .waiting, .gated].contains(job.status) else {
@@ -143,11 +155,20 @@ extension JobRunner {
             let completed = members.filter { $0.status == .completed }.count
             let failed = members.filter { $0.status == .failed }.count
             return PlanView.Wave(
-                number: wave + 1, jobs: members.count, settled: settled, completed: completed, failed: failed,
-                released: wave <= plan.state.currentWave)
+                number: wave + 1,
+                jobs: members.count,
+                settled: settled,
+                completed: completed,
+                failed: failed,
+                released: wave <= plan.state.currentWave
+            )
         }
         return PlanView(
-            config: plan.config, state: plan.state, source: plan.source,
-            jobs: Dictionary(grouping: planJobs, by: \.status.rawValue).mapValues(\.count), waves: waves)
+            config: plan.config,
+            state: plan.state,
+            source: plan.source,
+            jobs: Dictionary(grouping: planJobs, by: \.status.rawValue).mapValues(\.count),
+            waves: waves
+        )
     }
 }

@@ -20,16 +20,32 @@ extension JobRunner {
             }
         }
         guard !pairs.isEmpty else {
-            throw ControlError("plan '\(plan.id)' selects no terminal × provider that can be \(plan.kind == .cancel ? "cancelled" : "restored")")
+            throw ControlError(
+                "plan '\(plan.id)' selects no terminal × provider that can be \(plan.kind == .cancel ? "cancelled" : "restored")"
+            )
         }
         let waves = Waves.assign(Array(Set(pairs.map(\.0.id))), config: plan.waves)
-        let waveOf = Dictionary(uniqueKeysWithValues: waves.enumerated().flatMap { index, ids in ids.map { ($0, index) } })
+        let waveOf = Dictionary(
+            uniqueKeysWithValues: waves.enumerated().flatMap { index, ids in ids.map { ($0, index) } }
+        )
         let steps = JobStep.pipeline(plan.kind, vendorConfirmation: plan.vendorConfirmation)
         let newJobs = pairs.map { terminal, provider in
-            Job(plan: plan.id, terminal: terminal.id, store: terminal.store, provider: provider, kind: plan.kind,
-                wave: waveOf[terminal.id] ?? 0, steps: steps, now: now)
+            Job(
+                plan: plan.id,
+                terminal: terminal.id,
+                store: terminal.store,
+                provider: provider,
+                kind: plan.kind,
+                wave: waveOf[terminal.id] ?? 0,
+                steps: steps,
+                now: now
+            )
         }
-        let stored = StateStore.StoredPlan(config: plan, source: source, state: PlanState(id: plan.id, waveCount: waves.count, now: now))
+        let stored = StateStore.StoredPlan(
+            config: plan,
+            source: source,
+            state: PlanState(id: plan.id, waveCount: waves.count, now: now)
+        )
         try store.write { db in
             try StateStore.savePlan(stored, db)
             for job in newJobs { try StateStore.saveJob(job, db) }
@@ -51,19 +67,25 @@ extension JobRunner {
                 existing.config = plan
                 if existing.state.removedFromConfig {
                     existing.state.removedFromConfig = false
-                    logPlan(existing, "is back in the config file; it stays \(existing.state.status.rawValue) until resumed")
+                    logPlan(
+                        existing,
+                        "is back in the config file; it stays \(existing.state.status.rawValue) until resumed"
+                    )
                 }
                 commit([], plans: [existing], now: now)
             } else {
                 do {
                     try createPlan(plan, source: "config", now: now)
                 } catch {
-                    logger.error("plan \(plan.id) from the config file was not created: \(error)",
-                        metadata: ["MESSAGE_ID": "\(MessageID.planEvent)", "PLAN_ID": "\(plan.id)"])
+                    logger.error(
+                        "plan \(plan.id) from the config file was not created: \(error)",
+                        metadata: ["MESSAGE_ID": "\(MessageID.planEvent)", "PLAN_ID": "\(plan.id)"]
+                    )
                 }
             }
         }
-        for var plan in plans.values where plan.source == "config" && !wanted.contains(plan.config.id)
+        for var plan in plans.values
+        where plan.source == "config" && !wanted.contains(plan.config.id)
             && !plan.state.removedFromConfig
         {
             plan.state.removedFromConfig = true
@@ -117,31 +139,47 @@ extension JobRunner {
         var conditions: [(condition: Condition, store: String)] = []
         for job in jobs {
             let evidence = ["JOB_ID": job.id, "PLAN_ID": job.plan, "JOB_STEP": job.step.rawValue]
-            conditions.append((Condition(
-                key: AlertKey(kind: .jobFailed, terminal: job.terminal, provider: job.provider.rawValue),
-                active: job.status == .failed,
-                evidence: evidence.merging(["JOB_ERROR": job.lastError ?? ""]) { $1 },
-                summary: "job \(job.id) failed at \(job.step.rawValue): \(job.lastError ?? "unknown error"); "
-                    + "fix the cause, then `posrevokectl jobs retry \(job.id)`"), job.store))
-            let overdue = self.plans[job.plan].map { plan in
-                job.step == .awaitReview && !job.status.isFinal
-                    && now.timeIntervalSince(job.stepSince) > plan.config.reviewOverdue.seconds
-            } ?? false
-            conditions.append((Condition(
-                key: AlertKey(kind: .reviewOverdue, terminal: job.terminal, provider: job.provider.rawValue),
-                active: overdue,
-                evidence: evidence.merging(["APPLICATION_ID": job.context["application"] ?? ""]) { $1 },
-                summary: "application \(job.context["application"] ?? "?") has waited for review since "
-                    + "\(job.stepSince.formatted(.iso8601)); chase it with the platform"), job.store))
+            conditions.append(
+                (
+                    Condition(
+                        key: AlertKey(kind: .jobFailed, terminal: job.terminal, provider: job.provider.rawValue),
+                        active: job.status == .failed,
+                        evidence: evidence.merging(["JOB_ERROR": job.lastError ?? ""]) { $1 },
+                        summary: "job \(job.id) failed at \(job.step.rawValue): \(job.lastError ?? "unknown error"); "
+                            + "fix the cause, then `posrevokectl jobs retry \(job.id)`"
+                    ), job.store
+                )
+            )
+            let overdue =
+                self.plans[job.plan].map { plan in
+                    job.step == .awaitReview && !job.status.isFinal
+                        && now.timeIntervalSince(job.stepSince) > plan.config.reviewOverdue.seconds
+                } ?? false
+            conditions.append(
+                (
+                    Condition(
+                        key: AlertKey(kind: .reviewOverdue, terminal: job.terminal, provider: job.provider.rawValue),
+                        active: overdue,
+                        evidence: evidence.merging(["APPLICATION_ID": job.context["application"] ?? ""]) { $1 },
+                        summary: "application \(job.context["application"] ?? "?") has waited for review since "
+                            + "\(job.stepSince.formatted(.iso8601)); chase it with the platform"
+                    ), job.store
+                )
+            )
         }
         for plan in plans {
             let failed = plan.state.status == .paused && (plan.state.pauseReason ?? "").hasPrefix("health gate")
-            conditions.append((Condition(
-                key: AlertKey(kind: .healthGateFailed, terminal: plan.config.id),
-                active: failed,
-                evidence: ["PLAN_ID": plan.config.id, "WAVE": String(plan.state.currentWave + 1)],
-                summary: "\(plan.state.pauseReason ?? "health gate failed"); the plan is paused, "
-                    + "`posrevokectl plans resume \(plan.config.id)` after fixing it"), "-"))
+            conditions.append(
+                (
+                    Condition(
+                        key: AlertKey(kind: .healthGateFailed, terminal: plan.config.id),
+                        active: failed,
+                        evidence: ["PLAN_ID": plan.config.id, "WAVE": String(plan.state.currentWave + 1)],
+                        summary: "\(plan.state.pauseReason ?? "health gate failed"); the plan is paused, "
+                            + "`posrevokectl plans resume \(plan.config.id)` after fixing it"
+                    ), "-"
+                )
+            )
         }
         guard !conditions.isEmpty else { return }
         let collected = conditions
@@ -157,16 +195,19 @@ extension JobRunner {
                 "MESSAGE_ID": "\(MessageID.jobStep)", "JOB_ID": "\(job.id)", "PLAN_ID": "\(job.plan)",
                 "TERMINAL_ID": "\(job.terminal)", "STORE_ID": "\(job.store)", "PROVIDER": "\(job.provider.rawValue)",
                 "JOB_STEP": "\(event.step.rawValue)", "JOB_STATE": "\(event.state)", "JOB_ATTEMPT": "\(job.attempt)",
-            ])
+            ]
+        )
     }
 
     func logPlan(_ plan: StateStore.StoredPlan, _ what: String, level: Logger.Level = .notice) {
         logger.log(
-            level: level, "plan \(plan.config.id) \(what)",
+            level: level,
+            "plan \(plan.config.id) \(what)",
             metadata: [
                 "MESSAGE_ID": "\(MessageID.planEvent)", "PLAN_ID": "\(plan.config.id)",
                 "PLAN_STATE": "\(plan.state.status.rawValue)", "WAVE": "\(plan.state.currentWave + 1)",
-            ])
+            ]
+        )
     }
 }
 
@@ -178,7 +219,11 @@ struct ControlError: Error, CustomStringConvertible {
 
 extension JobRunner {
     /// A reload: new drivers, platforms, limits and plans. Running jobs keep running; nothing restarts.
-    func apply(_ newConfig: DaemonConfig, drivers: [String: any TerminalDriver], platforms: [CreditProvider: any PaymentPlatform]) {
+    func apply(
+        _ newConfig: DaemonConfig,
+        drivers: [String: any TerminalDriver],
+        platforms: [CreditProvider: any PaymentPlatform]
+    ) {
         queue.async {
             if newConfig.jobs != self.config.jobs {
                 self.resetRates(newConfig.jobs)

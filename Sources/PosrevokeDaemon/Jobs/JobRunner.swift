@@ -31,8 +31,14 @@ final class JobRunner: @unchecked Sendable {
     static let maxConcurrentSteps = 32
 
     init(
-        config: DaemonConfig, store: StateStore, engine: Engine, drivers: [String: any TerminalDriver],
-        platforms: [CreditProvider: any PaymentPlatform], backups: Backups, clock: any WallClock, logger: Logger
+        config: DaemonConfig,
+        store: StateStore,
+        engine: Engine,
+        drivers: [String: any TerminalDriver],
+        platforms: [CreditProvider: any PaymentPlatform],
+        backups: Backups,
+        clock: any WallClock,
+        logger: Logger
     ) throws {
         self.config = config
         self.store = store
@@ -92,10 +98,19 @@ final class JobRunner: @unchecked Sendable {
         let due = jobs.values.filter { $0.isDue(at: now) && !running.contains($0.id) }
             .sorted { ($0.nextDue ?? now, $0.id) < ($1.nextDue ?? now, $1.id) }
         for var job in due where running.count + begun.count < Self.maxConcurrentSteps {
-            guard let plan = plans[job.plan], plan.state.status == .active, !busyTerminals.contains(job.terminal) else { continue }
+            guard let plan = plans[job.plan], plan.state.status == .active, !busyTerminals.contains(job.terminal) else {
+                continue
+            }
             if job.status == .gated {
                 job.remind(now: now, every: plan.config.reminderInterval)
-                logStep(job, JobEvent(step: job.step, state: "reminder", detail: "still needs an operator: \(job.context["gate"] ?? "")"))
+                logStep(
+                    job,
+                    JobEvent(
+                        step: job.step,
+                        state: "reminder",
+                        detail: "still needs an operator: \(job.context["gate"] ?? "")"
+                    )
+                )
                 deferred.append(job)
                 continue
             }
@@ -146,8 +161,13 @@ final class JobRunner: @unchecked Sendable {
             return
         }
         let executor = StepExecutor(
-            terminal: terminal, driver: driver, platform: platform, backups: backups, plan: plan.config,
-            pageLimit: config.polling.pageLimit)
+            terminal: terminal,
+            driver: driver,
+            platform: platform,
+            backups: backups,
+            plan: plan.config,
+            pageLimit: config.polling.pageLimit
+        )
         let timeout = plan.config.retry.stepTimeout
         Task {
             let outcome = await Self.withTimeout(timeout) { await executor.run(job, now: now) }
@@ -183,7 +203,19 @@ final class JobRunner: @unchecked Sendable {
                 now.timeIntervalSince(job.stepSince) >= Double(job.reminders + 1) * plan.config.reminderInterval.seconds
             {
                 job.reminders += 1
-                effects.append((job, .log(JobEvent(step: job.step, state: "reminder", detail: "reminder \(job.reminders): \(job.context["gate"] ?? "peripheral still attached")"))))
+                effects.append(
+                    (
+                        job,
+                        .log(
+                            JobEvent(
+                                step: job.step,
+                                state: "reminder",
+                                detail:
+                                    "reminder \(job.reminders): \(job.context["gate"] ?? "peripheral still attached")"
+                            )
+                        )
+                    )
+                )
             }
             if job.step != before || job.status == .completed {
                 cutoverChanges += cutoverEffect(job, leaving: before, now: now)
@@ -210,9 +242,12 @@ final class JobRunner: @unchecked Sendable {
     }
 
     /// Saves jobs, plan progress and recorded cutovers together, then re-evaluates affected plans.
-    func commit(_ changed: [Job], plans changedPlans: [StateStore.StoredPlan] = [],
-        cutovers: [(Job, ProviderCancellation?)] = [], now: Date)
-    {
+    func commit(
+        _ changed: [Job],
+        plans changedPlans: [StateStore.StoredPlan] = [],
+        cutovers: [(Job, ProviderCancellation?)] = [],
+        now: Date
+    ) {
         guard !changed.isEmpty || !changedPlans.isEmpty || !cutovers.isEmpty else { return }
         do {
             let overlay = try store.write { db -> [String: [CreditProvider: ProviderCancellation]]? in
@@ -229,8 +264,13 @@ final class JobRunner: @unchecked Sendable {
             for (job, state) in cutovers {
                 logger.notice(
                     "cutover recorded for \(job.terminal) \(job.provider.rawValue): \(state?.state.rawValue ?? "cleared")",
-                    metadata: ["MESSAGE_ID": "\(MessageID.jobStep)", "JOB_ID": "\(job.id)", "PLAN_ID": "\(job.plan)", "TERMINAL_ID": "\(job.terminal)",
-                        "PROVIDER": "\(job.provider.rawValue)", "JOB_STEP": "\(job.step.rawValue)", "JOB_STATE": "cutover"])
+                    metadata: [
+                        "MESSAGE_ID": "\(MessageID.jobStep)", "JOB_ID": "\(job.id)", "PLAN_ID": "\(job.plan)",
+                        "TERMINAL_ID": "\(job.terminal)",
+                        "PROVIDER": "\(job.provider.rawValue)", "JOB_STEP": "\(job.step.rawValue)",
+                        "JOB_STATE": "cutover",
+                    ]
+                )
             }
         } catch {
             logger.error("cannot save job state; the steps will be replayed: \(error)")
@@ -238,8 +278,10 @@ final class JobRunner: @unchecked Sendable {
     }
 
     private func rearm(now: Date) {
-        let nextJob = jobs.values.filter { !running.contains($0.id) && [.ready, .waiting, .gated].contains($0.status)
-            && plans[$0.plan]?.state.status == .active }.compactMap(\.nextDue).min()
+        let nextJob = jobs.values.filter {
+            !running.contains($0.id) && [.ready, .waiting, .gated].contains($0.status)
+                && plans[$0.plan]?.state.status == .active
+        }.compactMap(\.nextDue).min()
         let nextPlan = plans.values.compactMap { plan -> Date? in
             guard plan.state.status == .active, let settled = plan.state.waveSettledAt else { return nil }
             return settled.addingTimeInterval(plan.config.waves.soak.seconds)
@@ -254,7 +296,8 @@ final class JobRunner: @unchecked Sendable {
         timer.schedule(deadline: .now() + .milliseconds(Int(delay * 1000) + 1), leeway: .milliseconds(20))
     }
 
-    static func withTimeout(_ limit: Duration, _ work: @escaping @Sendable () async -> StepOutcome) async -> StepOutcome {
+    static func withTimeout(_ limit: Duration, _ work: @escaping @Sendable () async -> StepOutcome) async -> StepOutcome
+    {
         await withTaskGroup(of: StepOutcome?.self) { group in
             group.addTask { await work() }
             group.addTask {

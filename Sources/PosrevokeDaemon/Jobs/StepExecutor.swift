@@ -19,7 +19,9 @@ struct StepExecutor: Sendable {
             return error.retryable ? .retry(error: error.description) : .permanent(error: error.description)
         } catch let error as DriverError {
             if case .unsupported(let what) = error {
-                return .gate(reason: "the terminal's driver cannot do this (\(what)); do it by hand, then confirm the job")
+                return .gate(
+                    reason: "the terminal's driver cannot do this (\(what)); do it by hand, then confirm the job"
+                )
             }
             return .retry(error: error.description)
         } catch {
@@ -49,16 +51,22 @@ struct StepExecutor: Sendable {
                 cursor = page.nextAfter
             }
             let manifest = try backups.write(plan: job.plan, terminal: job.terminal, transactions: all, now: now)
-            return .done(context: ["backup.sha256": manifest.sha256, "backup.transactions": String(manifest.transactions)])
+            return .done(context: [
+                "backup.sha256": manifest.sha256, "backup.transactions": String(manifest.transactions),
+            ])
         case .notifyUsers:
             let date = (plan.window.notBefore ?? now).formatted(date: .abbreviated, time: .omitted)
             try await driver.showNotice(
                 id: job.idempotencyKey,
                 text: "From \(date), \(name) will no longer be accepted at this till. You can pay with: \(methods).",
-                on: terminal)
+                on: terminal
+            )
             return .done()
         case .vendorConfirmation:
-            return .gate(reason: "confirm with the terminal vendor that \(job.provider.rawValue) can be removed from \(job.terminal)")
+            return .gate(
+                reason:
+                    "confirm with the terminal vendor that \(job.provider.rawValue) can be removed from \(job.terminal)"
+            )
         case .closeService:
             try await driver.setCreditPay(job.provider, enabled: false, on: terminal)
             return .done()
@@ -71,7 +79,10 @@ struct StepExecutor: Sendable {
             return .done(context: ["orders.cancelled": String(orders.count)])
         case .submitApplication:
             let application = try await platform.submitDeactivation(
-                terminal: job.terminal, provider: job.provider, requestKey: job.idempotencyKey)
+                terminal: job.terminal,
+                provider: job.provider,
+                requestKey: job.idempotencyKey
+            )
             return .done(context: ["application": application])
         case .awaitReview:
             guard let application = job.context["application"] else {
@@ -80,8 +91,13 @@ struct StepExecutor: Sendable {
             let review = try await platform.review(application: application)
             switch review.state {
             case "approved": return .done(context: ["review": "approved"])
-            case "rejected": return .permanent(error: "application \(application) rejected: \(review.reason ?? "no reason given")")
-            default: return .wait(until: now.addingTimeInterval(pollDelay(since: job.stepSince, now: now)), note: "review \(review.state)")
+            case "rejected":
+                return .permanent(error: "application \(application) rejected: \(review.reason ?? "no reason given")")
+            default:
+                return .wait(
+                    until: now.addingTimeInterval(pollDelay(since: job.stepSince, now: now)),
+                    note: "review \(review.state)"
+                )
             }
         case .confirmUnbind:
             guard try await platform.bindingIsGone(terminal: job.terminal, provider: job.provider) else {
@@ -92,7 +108,10 @@ struct StepExecutor: Sendable {
             let status = try await driver.status(of: terminal)
             let attached = status.peripherals.filter { $0.hasPrefix(job.provider.rawValue) }
             guard attached.isEmpty else {
-                return .wait(until: now.addingTimeInterval(10), note: "waiting for \(attached.joined(separator: ", ")) to be removed")
+                return .wait(
+                    until: now.addingTimeInterval(10),
+                    note: "waiting for \(attached.joined(separator: ", ")) to be removed"
+                )
             }
             return .done()
         case .pushUpdate:
@@ -114,7 +133,8 @@ struct StepExecutor: Sendable {
             let ends = job.stepSince.addingTimeInterval(plan.watch.seconds)
             return now >= ends ? .done() : .wait(until: ends, note: "watching until \(ends.formatted(.iso8601))")
         case .followUp:
-            let text = job.kind == .cancel
+            let text =
+                job.kind == .cancel
                 ? "\(name) is no longer accepted here. Please pay with: \(methods)."
                 : "\(name) is accepted here again."
             try await driver.showNotice(id: job.idempotencyKey, text: text, on: terminal)
@@ -150,7 +170,9 @@ struct StepExecutor: Sendable {
             $0.method == .creditScorePay && $0.provider == job.provider.rawValue && $0.enabled
         }
         guard enabled == wantEnabled else {
-            return .retry(error: "\(job.provider.rawValue) is still \(enabled ? "enabled" : "disabled") on the terminal")
+            return .retry(
+                error: "\(job.provider.rawValue) is still \(enabled ? "enabled" : "disabled") on the terminal"
+            )
         }
         if !(platform is ManualPlatform) {
             let gone = try await platform.bindingIsGone(terminal: job.terminal, provider: job.provider)

@@ -91,7 +91,8 @@ public struct JournalLogHandler: LogHandler {
 
     static func writeConsole(event: LogEvent, metadata: Logger.Metadata) {
         let stamp = Date().formatted(.iso8601.time(includingFractionalSeconds: true))
-        var line = "\(stamp) \(event.level.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0))"
+        var line =
+            "\(stamp) \(event.level.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0))"
             + "\(event.message)"
         let shown = consoleKeys.compactMap { key in metadata[key].map { "\(key)=\($0)" } }
         if !shown.isEmpty { line += "  [" + shown.joined(separator: " ") + "]" }

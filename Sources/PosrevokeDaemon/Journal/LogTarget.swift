@@ -9,7 +9,9 @@ public enum LogTarget: String, Sendable, CaseIterable {
     case console
 
     /// Resolves `auto` against the process's environment: (journal, console).
-    package func destinations(environment: [String: String] = ProcessInfo.processInfo.environment) -> (journal: Bool, console: Bool) {
+    package func destinations(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> (journal: Bool, console: Bool) {
         switch self {
         case .journal: return (true, false)
         case .console: return (false, true)

@@ -44,22 +44,40 @@ public final class Daemon: @unchecked Sendable {
         let snapshot = try store.loadSnapshot()
         // The embedded simulators keep their own durable state, as a real platform and real terminals would.
         let simulation = try SimulationStore(path: (directory as NSString).appendingPathComponent("simulation.sqlite"))
-        fleet = SimulatedFleet(simulation: config.simulation, terminals: config.terminals, start: clock.now(), store: simulation)
+        fleet = SimulatedFleet(
+            simulation: config.simulation,
+            terminals: config.terminals,
+            start: clock.now(),
+            store: simulation
+        )
         platform = SimulatedPlatform(settings: config.platform.simulation, store: simulation)
         backups = Backups(stateDirectory: directory)
         inventory.replace(config.terminals)
         engine = Engine(
-            config: config, store: store, snapshot: snapshot, inventory: inventory, clock: clock, logger: logger)
+            config: config,
+            store: store,
+            snapshot: snapshot,
+            inventory: inventory,
+            clock: clock,
+            logger: logger
+        )
         scheduler = PollScheduler(queue: loop, clock: clock, maxConcurrent: config.polling.maxConcurrent)
         runner = try JobRunner(
-            config: config, store: store, engine: engine, drivers: Self.drivers(fleet: fleet, clock: clock),
-            platforms: Self.platforms(config, platform: platform, clock: clock), backups: backups, clock: clock,
-            logger: logger)
+            config: config,
+            store: store,
+            engine: engine,
+            drivers: Self.drivers(fleet: fleet, clock: clock),
+            platforms: Self.platforms(config, platform: platform, clock: clock),
+            backups: backups,
+            clock: clock,
+            logger: logger
+        )
         // Ping every half of WATCHDOG_USEC; the loop turns at least four times per ping interval.
         watchdogInterval = ServiceNotifier.watchdogTimeoutMicroseconds().map { $0 * 1000 / 2 }
         scheduler.heartbeat = min(1_000_000_000, (watchdogInterval ?? 4_000_000_000) / 4)
         rebuildPollers()
-        let loaded = "\(snapshot.cursors.count) cursors, \(snapshot.alerts.count) alerts, "
+        let loaded =
+            "\(snapshot.cursors.count) cursors, \(snapshot.alerts.count) alerts, "
             + "\(snapshot.outbox.count) unsent announcements"
         logger.info("state store \(store.path): \(loaded)")
     }
@@ -133,15 +151,22 @@ public final class Daemon: @unchecked Sendable {
         ["simulated": SimulatedDriver(fleet: fleet, clock: clock)]
     }
 
-    private static func platforms(_ config: DaemonConfig, platform: SimulatedPlatform, clock: SystemClock)
+    private static func platforms(
+        _ config: DaemonConfig,
+        platform: SimulatedPlatform,
+        clock: SystemClock
+    )
         -> [CreditProvider: any PaymentPlatform]
     {
-        Dictionary(uniqueKeysWithValues: CreditProvider.allCases.map { provider in
-            switch config.platform.providers[provider] ?? .simulated {
-            case .simulated: (provider, SimulatedPlatformAdapter(platform: platform, clock: clock) as any PaymentPlatform)
-            case .manual: (provider, ManualPlatform(provider: provider) as any PaymentPlatform)
+        Dictionary(
+            uniqueKeysWithValues: CreditProvider.allCases.map { provider in
+                switch config.platform.providers[provider] ?? .simulated {
+                case .simulated:
+                    (provider, SimulatedPlatformAdapter(platform: platform, clock: clock) as any PaymentPlatform)
+                case .manual: (provider, ManualPlatform(provider: provider) as any PaymentPlatform)
+                }
             }
-        })
+        )
     }
 
     private func intervals() -> [String: Duration] {
@@ -172,7 +197,11 @@ public final class Daemon: @unchecked Sendable {
                     "RELOAD_ERROR_COUNT": "\(error.issues.count)",
                 ]
             )
-            return ReloadView(applied: false, errors: error.issues.map(\.description), terminals: config.terminals.count)
+            return ReloadView(
+                applied: false,
+                errors: error.issues.map(\.description),
+                terminals: config.terminals.count
+            )
         }
         let before = Set(config.terminals.map(\.id))
         let after = Set(candidate.terminals.map(\.id))
@@ -183,8 +212,10 @@ public final class Daemon: @unchecked Sendable {
         rebuildPollers()
         engine.queue.sync { engine.apply(candidate) }
         runner.apply(
-            candidate, drivers: Self.drivers(fleet: fleet, clock: clock),
-            platforms: Self.platforms(candidate, platform: platform, clock: clock))
+            candidate,
+            drivers: Self.drivers(fleet: fleet, clock: clock),
+            platforms: Self.platforms(candidate, platform: platform, clock: clock)
+        )
         scheduler.reconcile(intervals: intervals(), maxConcurrent: candidate.polling.maxConcurrent)
         reloadState = "last reload ok"
         let change = "\(after.subtracting(before).count) added, \(before.subtracting(after).count) removed"
@@ -234,7 +265,8 @@ public final class Daemon: @unchecked Sendable {
         let stats = scheduler.snapshot()
         let engineStats = engine.published.withLock { $0 }
         let ms = { (ns: UInt64) in String(format: "%.1f", Double(ns) / 1e6) }
-        let summary = "\(stats.counters.launched) polls, \(stats.counters.skippedBusy + stats.counters.skippedLate) skipped, "
+        let summary =
+            "\(stats.counters.launched) polls, \(stats.counters.skippedBusy + stats.counters.skippedLate) skipped, "
             + "lateness p50 \(ms(stats.latenessP50)) ms p99 \(ms(stats.latenessP99)) ms"
         logger.info(
             "statistics: \(summary)",
@@ -300,7 +332,11 @@ public final class Daemon: @unchecked Sendable {
     private func every(_ interval: Duration, on queue: DispatchQueue, _ work: @escaping @Sendable () -> Void) {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let ms = Int(interval.milliseconds)
-        timer.schedule(deadline: .now() + .milliseconds(ms), repeating: .milliseconds(ms), leeway: .milliseconds(ms / 10))
+        timer.schedule(
+            deadline: .now() + .milliseconds(ms),
+            repeating: .milliseconds(ms),
+            leeway: .milliseconds(ms / 10)
+        )
         timer.setEventHandler(handler: work)
         timer.resume()
         timers.append(timer)

@@ -5,7 +5,10 @@ import Foundation
 enum Signals {
     /// Installs a source per signal on `queue`. The default action is set to ignore first so a signal arriving
     /// before libdispatch has registered its handler cannot kill the process.
-    static func install(_ handlers: [Int32: @Sendable () -> Void], on queue: DispatchQueue) -> [any DispatchSourceSignal] {
+    static func install(
+        _ handlers: [Int32: @Sendable () -> Void],
+        on queue: DispatchQueue
+    ) -> [any DispatchSourceSignal] {
         handlers.map { signo, handler in
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)

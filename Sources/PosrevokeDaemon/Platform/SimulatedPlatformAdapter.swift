@@ -16,7 +16,14 @@ struct SimulatedPlatformAdapter: PaymentPlatform {
     }
 
     func submitDeactivation(terminal: String, provider: CreditProvider, requestKey: String) async throws -> String {
-        try call { try platform.submitDeactivation(terminal: terminal, provider: provider, requestKey: requestKey, now: clock.now()) }
+        try call {
+            try platform.submitDeactivation(
+                terminal: terminal,
+                provider: provider,
+                requestKey: requestKey,
+                now: clock.now()
+            )
+        }
     }
 
     func review(application: String) async throws -> (state: String, reason: String?) {
@@ -50,8 +57,11 @@ struct ManualPlatform: PaymentPlatform {
 
     private func gate(_ what: String) -> PlatformCallError {
         PlatformCallError(
-            description: "\(provider.rawValue) has no merchant API: \(what) in the merchant portal, then confirm the job",
-            retryable: false, needsOperator: true)
+            description:
+                "\(provider.rawValue) has no merchant API: \(what) in the merchant portal, then confirm the job",
+            retryable: false,
+            needsOperator: true
+        )
     }
 
     func openOrders(terminal: String, provider: CreditProvider) async throws -> [String] {

@@ -5,14 +5,21 @@ package import PosrevokeCore
 /// The statements the engine runs inside one write transaction per batch of poll results.
 extension StateStore {
     /// Inserts the page's transactions, ignoring ids already stored; returns only the new ones.
-    package static func insertNew(_ transactions: [Transaction], terminal: String, receivedAt: Date, _ db: Database) throws
+    package static func insertNew(
+        _ transactions: [Transaction],
+        terminal: String,
+        receivedAt: Date,
+        _ db: Database
+    ) throws
         -> [Transaction]
     {
-        let statement = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO txn
-            (id, terminal_id, seq, time, method, provider, amount_minor, currency, outcome, error_code, received_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO txn
+                (id, terminal_id, seq, time, method, provider, amount_minor, currency, outcome, error_code, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
         var fresh: [Transaction] = []
         for t in transactions {
             try statement.execute(arguments: [
@@ -68,7 +75,10 @@ extension StateStore {
     package static func enqueue(_ announcements: [Announcement], _ db: Database) throws -> [Int64] {
         let encoder = JSONEncoder()
         return try announcements.map { announcement in
-            try db.execute(sql: "INSERT INTO outbox (announcement) VALUES (?)", arguments: [try encoder.encode(announcement)])
+            try db.execute(
+                sql: "INSERT INTO outbox (announcement) VALUES (?)",
+                arguments: [try encoder.encode(announcement)]
+            )
             return db.lastInsertedRowID
         }
     }

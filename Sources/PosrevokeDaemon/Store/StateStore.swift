@@ -69,88 +69,92 @@ package final class StateStore: Sendable {
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE cursor (
-                    terminal_id TEXT PRIMARY KEY NOT NULL,
-                    next_after INTEGER NOT NULL,
-                    updated_at REAL NOT NULL
-                );
-                CREATE TABLE txn (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    terminal_id TEXT NOT NULL,
-                    seq INTEGER NOT NULL,
-                    time REAL NOT NULL,
-                    method TEXT NOT NULL,
-                    provider TEXT,
-                    amount_minor INTEGER NOT NULL,
-                    currency TEXT NOT NULL,
-                    outcome TEXT NOT NULL,
-                    error_code TEXT,
-                    received_at REAL NOT NULL
-                );
-                CREATE INDEX txn_terminal_time ON txn(terminal_id, time);
-                CREATE INDEX txn_received ON txn(received_at);
-                CREATE TABLE detector (
-                    terminal_id TEXT PRIMARY KEY NOT NULL,
-                    state BLOB NOT NULL
-                );
-                CREATE TABLE alert (
-                    key TEXT PRIMARY KEY NOT NULL,
-                    kind TEXT NOT NULL,
-                    terminal_id TEXT NOT NULL,
-                    provider TEXT NOT NULL,
-                    store_id TEXT NOT NULL,
-                    firing INTEGER NOT NULL,
-                    record BLOB NOT NULL,
-                    updated_at REAL NOT NULL
-                );
-                CREATE TABLE outbox (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    announcement BLOB NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE cursor (
+                        terminal_id TEXT PRIMARY KEY NOT NULL,
+                        next_after INTEGER NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE TABLE txn (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        terminal_id TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        time REAL NOT NULL,
+                        method TEXT NOT NULL,
+                        provider TEXT,
+                        amount_minor INTEGER NOT NULL,
+                        currency TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        error_code TEXT,
+                        received_at REAL NOT NULL
+                    );
+                    CREATE INDEX txn_terminal_time ON txn(terminal_id, time);
+                    CREATE INDEX txn_received ON txn(received_at);
+                    CREATE TABLE detector (
+                        terminal_id TEXT PRIMARY KEY NOT NULL,
+                        state BLOB NOT NULL
+                    );
+                    CREATE TABLE alert (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        kind TEXT NOT NULL,
+                        terminal_id TEXT NOT NULL,
+                        provider TEXT NOT NULL,
+                        store_id TEXT NOT NULL,
+                        firing INTEGER NOT NULL,
+                        record BLOB NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        announcement BLOB NOT NULL
+                    );
+                    """
+            )
         }
         migrator.registerMigration("v2-jobs") { db in
-            try db.execute(sql: """
-                CREATE TABLE plan (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    source TEXT NOT NULL,
-                    config BLOB NOT NULL,
-                    state BLOB NOT NULL,
-                    updated_at REAL NOT NULL
-                );
-                CREATE TABLE job (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    plan TEXT NOT NULL,
-                    terminal TEXT NOT NULL,
-                    provider TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    record BLOB NOT NULL,
-                    updated_at REAL NOT NULL
-                );
-                CREATE INDEX job_plan ON job(plan);
-                CREATE TABLE cutover (
-                    terminal TEXT NOT NULL,
-                    provider TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    cutover REAL,
-                    job TEXT NOT NULL,
-                    PRIMARY KEY (terminal, provider)
-                );
-                CREATE TABLE silence (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    matcher TEXT NOT NULL,
-                    until REAL NOT NULL,
-                    comment TEXT NOT NULL,
-                    created_at REAL NOT NULL
-                );
-                CREATE TABLE ack (
-                    key TEXT PRIMARY KEY NOT NULL,
-                    by TEXT NOT NULL,
-                    comment TEXT NOT NULL,
-                    at REAL NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE plan (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        source TEXT NOT NULL,
+                        config BLOB NOT NULL,
+                        state BLOB NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE TABLE job (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        plan TEXT NOT NULL,
+                        terminal TEXT NOT NULL,
+                        provider TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        record BLOB NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE INDEX job_plan ON job(plan);
+                    CREATE TABLE cutover (
+                        terminal TEXT NOT NULL,
+                        provider TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        cutover REAL,
+                        job TEXT NOT NULL,
+                        PRIMARY KEY (terminal, provider)
+                    );
+                    CREATE TABLE silence (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        matcher TEXT NOT NULL,
+                        until REAL NOT NULL,
+                        comment TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE ack (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        by TEXT NOT NULL,
+                        comment TEXT NOT NULL,
+                        at REAL NOT NULL
+                    );
+                    """
+            )
         }
         return migrator
     }
@@ -164,7 +168,8 @@ package struct Silence: Sendable, Codable, Equatable {
 
     /// A matcher is an alert key, an alert kind, a terminal id, or `store:<id>`.
     package func matches(_ key: AlertKey, store: String, at now: Date) -> Bool {
-        now < until && (matcher == key.description || matcher == key.kind.rawValue || matcher == key.terminal
-            || matcher == "store:\(store)")
+        now < until
+            && (matcher == key.description || matcher == key.kind.rawValue || matcher == key.terminal
+                || matcher == "store:\(store)")
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 /// Runs the built `posrevokectl` and captures what it prints.
 enum Ctl {
     static var binary: String {
-        URL(fileURLWithPath: DaemonProcess.binary).deletingLastPathComponent().appendingPathComponent("posrevokectl").path
+        URL(fileURLWithPath: DaemonProcess.binary).deletingLastPathComponent().appendingPathComponent("posrevokectl")
+            .path
     }
 
     struct Result {
@@ -17,7 +18,8 @@ enum Ctl {
         let process = Process()
         if let uid {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", binary] + arguments + ["--socket", socket]
+            process.arguments =
+                ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", binary] + arguments + ["--socket", socket]
         } else {
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = arguments + ["--socket", socket]
@@ -30,7 +32,10 @@ enum Ctl {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)
+        )
     }
 }

@@ -5,7 +5,8 @@ final class DaemonProcess {
     /// The binary next to the test bundle (built by `swift build`), or `$POSREVOKED_BIN`.
     static var binary: String {
         if let explicit = ProcessInfo.processInfo.environment["POSREVOKED_BIN"] { return explicit }
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
         if dir.lastPathComponent == "MacOS" || dir.path.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
         return dir.appendingPathComponent("posrevoked").path
@@ -18,7 +19,9 @@ final class DaemonProcess {
     /// Starts the daemon directly, or inside a private journald's mount namespace.
     init(arguments: [String], environment: [String: String] = [:], journal: PrivateJournal? = nil, log: String) throws {
         logPath = log
-        guard FileManager.default.createFile(atPath: log, contents: nil) else { throw HarnessError("cannot create \(log)") }
+        guard FileManager.default.createFile(atPath: log, contents: nil) else {
+            throw HarnessError("cannot create \(log)")
+        }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
@@ -30,8 +33,11 @@ final class DaemonProcess {
         process.standardError = output
         if let journal {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-            process.arguments = ["-m", "--propagation", "private", journal.script, journal.output, journal.pidFile, "--",
-                Self.binary] + arguments
+            process.arguments =
+                [
+                    "-m", "--propagation", "private", journal.script, journal.output, journal.pidFile, "--",
+                    Self.binary,
+                ] + arguments
             try process.run()
             pid = try journal.waitForPID()
         } else {

@@ -22,7 +22,9 @@ final class NotifyListener: Sendable {
             path.utf8CString.withUnsafeBytes { raw.copyMemory(from: $0) }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0 else { throw HarnessError("bind(\(path)) failed: errno \(errno)") }
         var timeout = timeval(tv_sec: 0, tv_usec: 100_000)

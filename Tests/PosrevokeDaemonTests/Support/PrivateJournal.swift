@@ -49,8 +49,11 @@ struct PrivateJournal {
     func liveEntries(daemonPID: Int32, matches: [String] = []) -> [[String: String]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-        process.arguments = ["-t", String(daemonPID), "-m", "journalctl", "-o", "json", "--no-pager",
-            "SYSLOG_IDENTIFIER=posrevoked"] + matches
+        process.arguments =
+            [
+                "-t", String(daemonPID), "-m", "journalctl", "-o", "json", "--no-pager",
+                "SYSLOG_IDENTIFIER=posrevoked",
+            ] + matches
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -67,7 +70,9 @@ struct PrivateJournal {
 
     static func parse(_ text: String) -> [[String: String]] {
         text.split(separator: "\n").compactMap { line in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                return nil
+            }
             return object.compactMapValues { $0 as? String }
         }
     }

@@ -6,7 +6,9 @@ final class TestDirectory {
 
     init(_ name: String = #function) throws {
         let safe = name.filter { $0.isLetter || $0.isNumber }
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("posrevoke-\(safe)-\(UUID().uuidString.prefix(8))")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "posrevoke-\(safe)-\(UUID().uuidString.prefix(8))"
+        )
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
