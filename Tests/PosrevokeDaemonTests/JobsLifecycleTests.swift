@@ -114,11 +114,20 @@ struct JobsLifecycleTests {
         #expect(job.context["gate"]?.contains("alipay-credit has no merchant API") == true)
         let confirmed = try run.call("jobs.confirm", ["id": job.id]).decode(Job.self)
         #expect(confirmed.step == .submitApplication)
-        #expect(
-            eventually(timeout: 20, interval: 0.5) {
-                (try? run.call("jobs.show", ["id": job.id]).decode(Job.self))?.status == .gated
+        // Every platform step waits for an operator in turn; confirming them walks the job past the platform.
+        for step in [JobStep.submitApplication, .awaitReview, .confirmUnbind] {
+            let reached = eventually(timeout: 20, interval: 0.3) {
+                let current = try? run.call("jobs.show", ["id": job.id]).decode(Job.self)
+                return current?.step == step && current?.status == .gated
             }
-        )
+            #expect(reached, "never gated at \(step)")
+            #expect(try run.call("jobs.confirm", ["id": job.id]).ok)
+        }
+        let confirmUnbind = try #require(job.steps.firstIndex(of: .confirmUnbind))
+        let past = eventually(timeout: 30, interval: 0.5) {
+            ((try? run.call("jobs.show", ["id": job.id]).decode(Job.self))?.stepIndex ?? 0) > confirmUnbind
+        }
+        #expect(past, "log:\n\(run.daemon.log.suffix(2000))")
 
         let overdue = eventually(timeout: 90, interval: 1) {
             ((try? run.call("alerts.list").decode([AlertView].self)) ?? []).contains {

@@ -5,18 +5,23 @@ import Yams
 enum JobsReader {
     static func readJobs(_ node: Node, _ s: inout JobsSection, _ r: NodeReader) {
         guard let m = r.mapping(node, "jobs", keys: ["platform_rate", "terminal_rate"]) else { return }
-        if let n = m["platform_rate"], let rate = readRate(n, "jobs.platform_rate", r) {
+        if let n = m["platform_rate"],
+            let rate = readRate(n, "jobs.platform_rate", defaults: (s.platformPerSecond, s.platformBurst), r)
+        {
             (s.platformPerSecond, s.platformBurst) = rate
         }
-        if let n = m["terminal_rate"], let rate = readRate(n, "jobs.terminal_rate", r) {
+        if let n = m["terminal_rate"],
+            let rate = readRate(n, "jobs.terminal_rate", defaults: (s.terminalPerSecond, s.terminalBurst), r)
+        {
             (s.terminalPerSecond, s.terminalBurst) = rate
         }
     }
 
-    private static func readRate(_ node: Node, _ p: String, _ r: NodeReader) -> (Double, Int)? {
+    /// A rate limit; a key left out keeps its default.
+    private static func readRate(_ node: Node, _ p: String, defaults: (Double, Int), _ r: NodeReader) -> (Double, Int)? {
         guard let m = r.mapping(node, p, keys: ["per_second", "burst"]) else { return nil }
-        let perSecond = m["per_second"].map { r.double($0, "\(p).per_second", min: 0.001, max: 100_000) } ?? 1
-        let burst = m["burst"].map { r.int($0, "\(p).burst", min: 1, max: 100_000) } ?? 1
+        let perSecond = m["per_second"].map { r.double($0, "\(p).per_second", min: 0.001, max: 100_000) } ?? defaults.0
+        let burst = m["burst"].map { r.int($0, "\(p).burst", min: 1, max: 100_000) } ?? defaults.1
         guard let perSecond, let burst else { return nil }
         return (perSecond, burst)
     }

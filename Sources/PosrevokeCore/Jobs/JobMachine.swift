@@ -36,6 +36,7 @@ extension Job {
             return advance(now: now, from: current)
         case .wait(let until, let note):
             status = .waiting
+            lastError = nil
             attempt = 0
             nextDue = until
             return [.log(JobEvent(step: current, state: "waiting", detail: note))]

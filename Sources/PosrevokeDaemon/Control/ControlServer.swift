@@ -22,7 +22,7 @@ final class ControlServer: @unchecked Sendable {
             throw ControlError("cannot create the control socket: \(String(cString: strerror(errno)))")
         }
         let bound = try UnixSocket.withAddress(path) { bind(fd, $0, $1) }
-        guard bound == 0, chmod(path, 0o660) == 0, chown(path, geteuid(), getegid()) == 0, listen(fd, 64) == 0 else {
+        guard bound == 0, chmod(path, 0o660) == 0, listen(fd, 64) == 0 else {
             let reason = String(cString: strerror(errno))
             Foundation.close(fd)
             throw ControlError("cannot listen on \(path): \(reason)")

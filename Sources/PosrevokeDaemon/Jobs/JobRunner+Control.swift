@@ -101,6 +101,7 @@ extension JobRunner {
             let now = clock.now()
             let before = job
             var effects: [JobEffect] = []
+            var reopened: StateStore.StoredPlan?
             switch command {
             case .confirm:
                 guard job.status == .gated || (job.status == .waiting && job.step == .removeHardware) else {
@@ -114,6 +115,12 @@ extension JobRunner {
                     throw ControlError("job '\(id)' has not failed (it is \(job.status.rawValue))")
                 }
                 effects = job.retry(now: now)
+                if var plan = plans[job.plan], plan.state.status == .completed {
+                    // A finished plan reopens for the retried job, and completes again when it ends.
+                    plan.state.status = .active
+                    plan.state.updatedAt = now
+                    reopened = plan
+                }
             case .cancel:
                 guard !job.status.isFinal else { throw ControlError("job '\(id)' is already \(job.status.rawValue)") }
                 effects = job.cancel(now: now)
@@ -137,7 +144,8 @@ extension JobRunner {
             if job.kind == .cancel, job.step == .watch, before.step != .watch {
                 cutovers.append((job, ProviderCancellation(state: .cancelled, cutover: now)))
             }
-            commit([job], cutovers: cutovers, now: now)
+            commit([job], plans: reopened.map { [$0] } ?? [], cutovers: cutovers, now: now)
+            if let reopened { logPlan(reopened, "reopened for the retried job \(job.id)") }
             for effect in effects { if case .log(let event) = effect { logStep(job, event) } }
             publishAlerts(jobs: [job], plans: [], now: now)
             return job

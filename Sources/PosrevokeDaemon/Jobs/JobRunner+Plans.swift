@@ -95,7 +95,8 @@ extension JobRunner {
             }
             plan.state.updatedAt = now
             commit([], plans: [plan], now: now)
-            logPlan(plan, "was removed from the config file: paused, not deleted")
+            let kept = plan.state.status == .paused ? "paused, not deleted" : "kept as \(plan.state.status.rawValue)"
+            logPlan(plan, "was removed from the config file: \(kept)")
         }
     }
 

@@ -217,6 +217,10 @@ final class JobRunner: @unchecked Sendable {
                     )
                 )
             }
+            if job.status == .gated, (job.nextDue ?? now) <= now {
+                // The first reminder comes one reminder interval after the gate opened, not at once.
+                job.nextDue = now.addingTimeInterval(plan.config.reminderInterval.seconds)
+            }
             if job.step != before || job.status == .completed {
                 cutoverChanges += cutoverEffect(job, leaving: before, now: now)
             }

@@ -86,6 +86,10 @@ struct StepExecutor: Sendable {
             return .done(context: ["application": application])
         case .awaitReview:
             guard let application = job.context["application"] else {
+                // A manual provider's application was submitted by hand: its review is watched by hand too.
+                if platform is ManualPlatform {
+                    return .gate(reason: "wait for the platform to approve the application, then confirm the job")
+                }
                 return .permanent(error: "no application id was recorded by submit-application")
             }
             let review = try await platform.review(application: application)
