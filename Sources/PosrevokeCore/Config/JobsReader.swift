@@ -18,7 +18,8 @@ enum JobsReader {
     }
 
     /// A rate limit; a key left out keeps its default.
-    private static func readRate(_ node: Node, _ p: String, defaults: (Double, Int), _ r: NodeReader) -> (Double, Int)? {
+    private static func readRate(_ node: Node, _ p: String, defaults: (Double, Int), _ r: NodeReader) -> (Double, Int)?
+    {
         guard let m = r.mapping(node, p, keys: ["per_second", "burst"]) else { return nil }
         let perSecond = m["per_second"].map { r.double($0, "\(p).per_second", min: 0.001, max: 100_000) } ?? defaults.0
         let burst = m["burst"].map { r.int($0, "\(p).burst", min: 1, max: 100_000) } ?? defaults.1
