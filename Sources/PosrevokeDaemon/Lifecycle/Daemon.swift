@@ -118,11 +118,16 @@ public final class Daemon: @unchecked Sendable {
         every(.seconds(30), on: loop) { [unowned self] in self.reportJournalDrops() }
         every(.seconds(600), on: loop) { [unowned self] in self.logStatistics() }
         loop.sync {
-            ServiceNotifier.send("READY=1\nSTATUS=\(statusLine().text)")
             logger.notice(
                 "posrevoked ready: polling \(config.terminals.count) terminals",
-                metadata: ["MESSAGE_ID": "\(MessageID.daemonReady)", "TERMINAL_COUNT": "\(config.terminals.count)"]
+                metadata: [
+                    "MESSAGE_ID": "\(MessageID.daemonReady)", "TERMINAL_COUNT": "\(config.terminals.count)",
+                    "READY_MONOTONIC_USEC": "\(Signals.monotonicMicroseconds())",
+                ]
             )
+            // The ready entry reaches the journal before systemd hears READY=1, so the journal's order is true.
+            JournalQueue.shared.flush(timeout: 1)
+            ServiceNotifier.send("READY=1\nSTATUS=\(statusLine().text)")
         }
         dispatchMain()
     }
