@@ -9,11 +9,16 @@ work=$1
 deb=$2
 mount -t proc proc /proc
 mount -t cgroup2 none /sys/fs/cgroup
-mount -t tmpfs tmpfs "$work/overlay"
+# Everything the boot needs goes onto a tmpfs at /mnt first: the checkout (and so $work) may live under /tmp or
+# /var/tmp, which are covered below.
+stage=/mnt
+mkdir -p "$stage"
+mount -t tmpfs tmpfs "$stage"
+cp "$deb" "$work/config.yaml" "$stage/"
 for d in /etc /usr /var/lib /var/cache /var/log; do
     name=$(echo "$d" | tr / _)
-    mkdir -p "$work/overlay/$name/upper" "$work/overlay/$name/work"
-    mount -t overlay overlay -o "lowerdir=$d,upperdir=$work/overlay/$name/upper,workdir=$work/overlay/$name/work" "$d"
+    mkdir -p "$stage/overlay/$name/upper" "$stage/overlay/$name/work"
+    mount -t overlay overlay -o "lowerdir=$d,upperdir=$stage/overlay/$name/upper,workdir=$stage/overlay/$name/work" "$d"
 done
 # Private tmpfs before systemd starts: without them its tmpfiles clean-up would empty the host's /tmp.
 for d in /run /tmp /var/tmp /var/log/journal; do
@@ -21,10 +26,10 @@ for d in /run /tmp /var/tmp /var/log/journal; do
     mount -t tmpfs tmpfs "$d"
 done
 
-cp "$deb" /tmp/
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb")" > "$work/apt.log" 2>&1 || {
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$stage/$(basename "$deb")" \
+    > "$stage/apt.log" 2>&1 || {
     echo "apt install failed:" >&2
-    cat "$work/apt.log" >&2
+    cat "$stage/apt.log" >&2
     exit 70
 }
 
@@ -42,6 +47,6 @@ cat > /run/systemd/system/posrevoked.service.d/test.conf <<'UNIT'
 WatchdogSec=6s
 RestartSec=1s
 UNIT
-cp "$work/config.yaml" /etc/posrevoke/posrevoke.yaml
+cp "$stage/config.yaml" /etc/posrevoke/posrevoke.yaml
 export container=posrevoke-test
 exec /lib/systemd/systemd --system --unit=posrevoke-test.target

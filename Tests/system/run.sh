@@ -48,7 +48,6 @@ fi
 deb=$(realpath "$deb")
 
 work=$(mktemp -d "$repo/.build-systest.XXXXXX")
-mkdir -p "$work/overlay"
 cgroot=/sys/fs/cgroup
 [ -d /sys/fs/cgroup/unified ] && cgroot=/sys/fs/cgroup/unified
 cg="$cgroot/posrevoke-systest-$$"
