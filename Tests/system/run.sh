@@ -109,6 +109,7 @@ done
 echo "    system state: $state"
 
 . "$repo/Tests/system/checks.sh"
+step_start=$SECONDS
 run_checks
 
 if [ "$failed" -gt 0 ]; then
