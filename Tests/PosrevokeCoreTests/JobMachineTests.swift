@@ -48,7 +48,7 @@ struct JobMachineTests {
         job.begin(now: t0)
         let effects = job.apply(.done(), policy: policy, now: t0)
         #expect(job.status == .completed)
-        #expect(effects.contains(.log(JobEvent(step: .followUp, state: "completed", detail: "job completed"))))
+        #expect(effects.contains(JobEvent(step: .followUp, state: "completed", detail: "job completed")))
     }
 
     @Test("a retryable error backs off exponentially with jitter, then fails with job-failed after max attempts")
@@ -64,7 +64,7 @@ struct JobMachineTests {
                 delays.append(job.nextDue!.timeIntervalSince(t0))
             } else {
                 #expect(job.status == .failed)
-                #expect(effects.contains { if case .alertFailed = $0 { true } else { false } })
+                #expect(effects.map(\.state) == ["failed"])
             }
         }
         #expect((5...10).contains(delays[0]))
@@ -88,7 +88,15 @@ struct JobMachineTests {
         job.begin(now: t0)
         let effects = job.apply(.permanent(error: "application rejected: licence mismatch"), policy: policy, now: t0)
         #expect(job.status == .failed && job.attempt == 1)
-        #expect(effects.contains(.alertFailed("backup failed: application rejected: licence mismatch")))
+        #expect(
+            effects == [
+                JobEvent(
+                    step: .backup,
+                    state: "failed",
+                    detail: "backup failed: application rejected: licence mismatch"
+                )
+            ]
+        )
     }
 
     @Test("waiting does not use up attempts")
@@ -125,7 +133,7 @@ struct JobMachineTests {
         job.release(now: t0)
         job.begin(now: t0)
         _ = job.apply(.permanent(error: "x"), policy: policy, now: t0)
-        #expect(job.retry(now: t0).contains(.clearFailed))
+        #expect(job.retry(now: t0).map(\.state) == ["retried"])
         #expect(job.status == .ready && job.attempt == 0)
         job.pause(now: t0)
         #expect(job.status == .paused && !job.isDue(at: t0))
@@ -136,6 +144,17 @@ struct JobMachineTests {
         #expect(job.isDue(at: t0))
         _ = job.cancel(now: t0)
         #expect(job.status == .cancelled && job.status.isFinal)
+    }
+
+    @Test("a failed job can be given up on; completed and cancelled ones cannot be cancelled again")
+    func cancelFailed() {
+        var job = job()
+        job.release(now: t0)
+        job.begin(now: t0)
+        _ = job.apply(.permanent(error: "x"), policy: policy, now: t0)
+        #expect(job.cancel(now: t0).map(\.state) == ["cancelled"])
+        #expect(job.status == .cancelled)
+        #expect(job.cancel(now: t0).isEmpty)
     }
 
     @Test("a step running at a crash is replayed with the same idempotency key")

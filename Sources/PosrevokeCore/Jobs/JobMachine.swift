@@ -26,7 +26,7 @@ extension Job {
     }
 
     /// Applies a step's outcome.
-    public mutating func apply(_ outcome: StepOutcome, policy: PlanConfig.RetryConfig, now: Date) -> [JobEffect] {
+    public mutating func apply(_ outcome: StepOutcome, policy: PlanConfig.RetryConfig, now: Date) -> [JobEvent] {
         updatedAt = now
         let current = step
         switch outcome {
@@ -39,14 +39,14 @@ extension Job {
             lastError = nil
             attempt = 0
             nextDue = until
-            return [.log(JobEvent(step: current, state: "waiting", detail: note))]
+            return [JobEvent(step: current, state: "waiting", detail: note)]
         case .retry(let error, let after):
             lastError = error
             guard attempt < policy.maxAttempts else {
                 status = .failed
                 nextDue = nil
                 let detail = "\(current.rawValue) failed after \(attempt) attempts: \(error)"
-                return [.log(JobEvent(step: current, state: "failed", detail: detail)), .alertFailed(detail)]
+                return [JobEvent(step: current, state: "failed", detail: detail)]
             }
             let backoff = Backoff.delay(
                 attempt: attempt,
@@ -59,30 +59,30 @@ extension Job {
             nextDue = now.addingTimeInterval(delay.seconds)
             let detail =
                 "attempt \(attempt) of \(policy.maxAttempts) failed (\(error)); retrying in \(DurationText.format(delay))"
-            return [.log(JobEvent(step: current, state: "retrying", detail: detail))]
+            return [JobEvent(step: current, state: "retrying", detail: detail)]
         case .permanent(let error):
             lastError = error
             status = .failed
             nextDue = nil
             let detail = "\(current.rawValue) failed: \(error)"
-            return [.log(JobEvent(step: current, state: "failed", detail: detail)), .alertFailed(detail)]
+            return [JobEvent(step: current, state: "failed", detail: detail)]
         case .gate(let reason):
             let first = status != .gated
             status = .gated
             attempt = 0
             lastError = nil
             context["gate"] = reason
-            return first ? [.log(JobEvent(step: current, state: "gated", detail: reason))] : []
+            return first ? [JobEvent(step: current, state: "gated", detail: reason)] : []
         }
     }
 
     /// A gated step was confirmed by an operator: it counts as done.
-    public mutating func confirm(now: Date) -> [JobEffect] {
+    public mutating func confirm(now: Date) -> [JobEvent] {
         guard status == .gated || (status == .waiting && step == .removeHardware) else { return [] }
         context["gate"] = nil
         context["confirmed.\(step.rawValue)"] = now.formatted(.iso8601)
         updatedAt = now
-        return [.log(JobEvent(step: step, state: "confirmed", detail: "confirmed by an operator"))]
+        return [JobEvent(step: step, state: "confirmed", detail: "confirmed by an operator")]
             + advance(now: now, from: step)
     }
 
@@ -94,13 +94,13 @@ extension Job {
     }
 
     /// Operator: try a failed job again from its failed step.
-    public mutating func retry(now: Date) -> [JobEffect] {
+    public mutating func retry(now: Date) -> [JobEvent] {
         guard status == .failed else { return [] }
         status = .ready
         attempt = 0
         nextDue = now
         updatedAt = now
-        return [.log(JobEvent(step: step, state: "retried", detail: "retried by an operator")), .clearFailed]
+        return [JobEvent(step: step, state: "retried", detail: "retried by an operator")]
     }
 
     public mutating func pause(now: Date) {
@@ -118,14 +118,13 @@ extension Job {
         updatedAt = now
     }
 
-    public mutating func cancel(now: Date) -> [JobEffect] {
-        guard !status.isFinal else { return [] }
-        let wasFailed = status == .failed
+    /// Operator: give up on a job, including a failed one (its `job-failed` alert then resolves).
+    public mutating func cancel(now: Date) -> [JobEvent] {
+        guard status != .cancelled, status != .completed else { return [] }
         status = .cancelled
         nextDue = nil
         updatedAt = now
-        return [.log(JobEvent(step: step, state: "cancelled", detail: "cancelled by an operator"))]
-            + (wasFailed ? [.clearFailed] : [])
+        return [JobEvent(step: step, state: "cancelled", detail: "cancelled by an operator")]
     }
 
     /// Operator: run the current step now instead of at its scheduled time (the window still applies).
@@ -143,15 +142,15 @@ extension Job {
         updatedAt = now
     }
 
-    private mutating func advance(now: Date, from current: JobStep) -> [JobEffect] {
-        let event = JobEffect.log(JobEvent(step: current, state: "done", detail: "step done"))
+    private mutating func advance(now: Date, from current: JobStep) -> [JobEvent] {
+        let event = JobEvent(step: current, state: "done", detail: "step done")
         attempt = 0
         reminders = 0
         stepSince = now
         if stepIndex + 1 >= steps.count {
             status = .completed
             nextDue = nil
-            return [event, .log(JobEvent(step: current, state: "completed", detail: "job completed"))]
+            return [event, JobEvent(step: current, state: "completed", detail: "job completed")]
         }
         stepIndex += 1
         status = .ready

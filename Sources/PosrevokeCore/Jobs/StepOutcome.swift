@@ -14,17 +14,7 @@ public enum StepOutcome: Sendable, Equatable {
     case gate(reason: String)
 }
 
-/// What the runner must do after a transition, besides saving the job.
-public enum JobEffect: Sendable, Equatable {
-    /// Write a journal entry about the step (started, done, waiting, retrying, gated).
-    case log(JobEvent)
-    /// Raise the `job-failed` alert for this job.
-    case alertFailed(String)
-    /// Clear the `job-failed` alert (operator retried, or cancelled it).
-    case clearFailed
-}
-
-/// A step event for the journal.
+/// A step event for the journal: what a transition tells operators. Alerts are derived from job state instead.
 public struct JobEvent: Sendable, Equatable {
     public var step: JobStep
     public var state: String

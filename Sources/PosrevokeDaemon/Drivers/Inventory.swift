@@ -16,8 +16,6 @@ final class Inventory: Sendable {
 
     func terminal(_ id: String) -> Terminal? { state.withLock { $0.terminals[id] } }
 
-    var all: [Terminal] { state.withLock { Array($0.terminals.values) } }
-
     func cursor(_ id: String) -> Int64 { state.withLock { $0.cursors[id] ?? 0 } }
 
     func setCursors(_ cursors: [String: Int64]) { state.withLock { $0.cursors.merge(cursors) { $1 } } }

@@ -59,7 +59,7 @@ extension JobRunner {
             guard var plan = plans[id] else { throw ControlError("no plan '\(id)'") }
             let now = clock.now()
             var changedJobs: [Job] = []
-            var effects: [(Job, JobEffect)] = []
+            var events: [(Job, JobEvent)] = []
             switch command {
             case .pause:
                 guard plan.state.status == .active else {
@@ -79,14 +79,14 @@ extension JobRunner {
                     throw ControlError("plan '\(id)' is already \(plan.state.status.rawValue)")
                 }
                 plan.state.status = .cancelled
-                for var job in jobs.values where job.plan == id && !job.status.isFinal {
-                    effects += job.cancel(now: now).map { (job, $0) }
+                for var job in jobs.values where job.plan == id && job.status != .cancelled && job.status != .completed {
+                    events += job.cancel(now: now).map { (job, $0) }
                     changedJobs.append(job)
                 }
             }
             plan.state.updatedAt = now
             commit(changedJobs, plans: [plan], now: now)
-            for (job, effect) in effects { if case .log(let event) = effect { logStep(job, event) } }
+            for (job, event) in events { logStep(job, event) }
             logPlan(plan, "\(command.rawValue)d by an operator\(force ? " (skipping the next health gate)" : "")")
             publishAlerts(jobs: changedJobs, plans: [plan], now: now)
             return plan
@@ -100,7 +100,7 @@ extension JobRunner {
             guard var job = jobs[id] else { throw ControlError("no job '\(id)'") }
             let now = clock.now()
             let before = job
-            var effects: [JobEffect] = []
+            var events: [JobEvent] = []
             var reopened: StateStore.StoredPlan?
             switch command {
             case .confirm:
@@ -109,12 +109,12 @@ extension JobRunner {
                         "job '\(id)' is not waiting for a confirmation (it is \(job.status.rawValue) at \(job.step.rawValue))"
                     )
                 }
-                effects = job.confirm(now: now)
+                events = job.confirm(now: now)
             case .retry:
                 guard job.status == .failed else {
                     throw ControlError("job '\(id)' has not failed (it is \(job.status.rawValue))")
                 }
-                effects = job.retry(now: now)
+                events = job.retry(now: now)
                 if var plan = plans[job.plan], plan.state.status == .completed {
                     // A finished plan reopens for the retried job, and completes again when it ends.
                     plan.state.status = .active
@@ -122,8 +122,10 @@ extension JobRunner {
                     reopened = plan
                 }
             case .cancel:
-                guard !job.status.isFinal else { throw ControlError("job '\(id)' is already \(job.status.rawValue)") }
-                effects = job.cancel(now: now)
+                guard job.status != .cancelled, job.status != .completed else {
+                    throw ControlError("job '\(id)' is already \(job.status.rawValue)")
+                }
+                events = job.cancel(now: now)
             case .pause:
                 guard !job.status.isFinal, job.status != .paused, job.status != .queued else {
                     throw ControlError("job '\(id)' cannot be paused: it is \(job.status.rawValue)")
@@ -146,7 +148,7 @@ extension JobRunner {
             }
             commit([job], plans: reopened.map { [$0] } ?? [], cutovers: cutovers, now: now)
             if let reopened { logPlan(reopened, "reopened for the retried job \(job.id)") }
-            for effect in effects { if case .log(let event) = effect { logStep(job, event) } }
+            for event in events { logStep(job, event) }
             publishAlerts(jobs: [job], plans: [], now: now)
             return job
         }

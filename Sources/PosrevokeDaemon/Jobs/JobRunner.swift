@@ -190,7 +190,7 @@ final class JobRunner: @unchecked Sendable {
         guard !batch.isEmpty else { return }
         let now = clock.now()
         var changed: [Job] = []
-        var effects: [(Job, JobEffect)] = []
+        var events: [(Job, JobEvent)] = []
         var cutoverChanges: [(Job, ProviderCancellation?)] = []
         for (id, outcome) in batch {
             running.remove(id)
@@ -198,23 +198,14 @@ final class JobRunner: @unchecked Sendable {
             busyTerminals.remove(job.terminal)
             guard job.status == .running, let plan = plans[job.plan] else { continue }
             let before = job.step
-            effects += job.apply(outcome, policy: plan.config.retry, now: now).map { (job, $0) }
+            events += job.apply(outcome, policy: plan.config.retry, now: now).map { (job, $0) }
             if job.step == .removeHardware, job.status == .waiting,
                 now.timeIntervalSince(job.stepSince) >= Double(job.reminders + 1) * plan.config.reminderInterval.seconds
             {
                 job.reminders += 1
-                effects.append(
-                    (
-                        job,
-                        .log(
-                            JobEvent(
-                                step: job.step,
-                                state: "reminder",
-                                detail:
-                                    "reminder \(job.reminders): \(job.context["gate"] ?? "peripheral still attached")"
-                            )
-                        )
-                    )
+                let note = job.context["gate"] ?? "peripheral still attached"
+                events.append(
+                    (job, JobEvent(step: job.step, state: "reminder", detail: "reminder \(job.reminders): \(note)"))
                 )
             }
             if job.status == .gated, (job.nextDue ?? now) <= now {
@@ -227,9 +218,7 @@ final class JobRunner: @unchecked Sendable {
             changed.append(job)
         }
         commit(changed, cutovers: cutoverChanges, now: now)
-        for (job, effect) in effects {
-            if case .log(let event) = effect { logStep(job, event) }
-        }
+        for (job, event) in events { logStep(job, event) }
         publishAlerts(jobs: changed, plans: [], now: now)
         tick()
     }
