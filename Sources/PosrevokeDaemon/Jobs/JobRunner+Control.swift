@@ -79,7 +79,8 @@ extension JobRunner {
                     throw ControlError("plan '\(id)' is already \(plan.state.status.rawValue)")
                 }
                 plan.state.status = .cancelled
-                for var job in jobs.values where job.plan == id && job.status != .cancelled && job.status != .completed {
+                for var job in jobs.values where job.plan == id && job.status != .cancelled && job.status != .completed
+                {
                     events += job.cancel(now: now).map { (job, $0) }
                     changedJobs.append(job)
                 }
