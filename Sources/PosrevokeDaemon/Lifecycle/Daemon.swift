@@ -289,6 +289,7 @@ public final class Daemon: @unchecked Sendable {
                 "TRANSACTIONS_DUPLICATE": "\(engineStats.duplicates)",
                 "ALERTS_FIRING": "\(engineStats.firing)",
                 "ALERTS_COALESCED": "\(engine.queue.sync { engine.announcer.suppressedTotal })",
+                "ALERTS_SILENCED": "\(engineStats.silenced)",
                 "JOURNAL_DROPPED": "\(JournalQueue.shared.droppedCount)",
             ]
         )
