@@ -1,4 +1,5 @@
 import Foundation
+import PosrevokeCore
 
 /// A small, fast, seedable generator: the same seed gives the same fleet on every machine.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
@@ -8,11 +9,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// A generator seeded from a base seed and a name, so each terminal has its own independent stream.
     public init(seed: UInt64, stream: String) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in stream.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
+        let hash = StableHash.fnv1a(stream)
         self.init(seed: seed ^ hash)
     }
 

@@ -4,11 +4,7 @@ public enum Backoff {
     public static func delay(attempt: Int, initial: Duration, maximum: Duration, jitterSeed: String) -> Duration {
         let exponent = Double(min(max(attempt - 1, 0), 30))
         let base = min(maximum.seconds, initial.seconds * pow2(exponent))
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(jitterSeed)#\(attempt)".utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
+        let hash = StableHash.fnv1a("\(jitterSeed)#\(attempt)")
         let jitter = 0.5 + Double(hash % 1000) / 2000  // 0.5 ..< 1.0
         return .milliseconds(Int64(base * jitter * 1000))
     }

@@ -6,11 +6,7 @@ public enum TickMath {
     /// A stable per-terminal phase in `0..<interval`: FNV-1a of the id, so it survives restarts and reloads.
     public static func offset(for terminalID: String, interval: UInt64) -> UInt64 {
         precondition(interval > 0, "interval must be positive")
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in terminalID.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
+        let hash = StableHash.fnv1a(terminalID)
         return hash % interval
     }
 
