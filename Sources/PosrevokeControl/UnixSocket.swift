@@ -25,12 +25,13 @@ package enum UnixSocket {
         }
     }
 
-    /// Writes all of `data`; false when the peer went away first.
+    /// Writes all of `data` to a socket; false when the peer went away first.
     package static func writeAll(_ fd: Int32, _ data: Data) -> Bool {
         data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                // MSG_NOSIGNAL: a peer that went away is an error to report, not a SIGPIPE that kills the process.
+                let n = send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                 guard n > 0 else { return false }
                 offset += n
             }

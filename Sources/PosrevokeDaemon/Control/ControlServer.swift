@@ -52,10 +52,13 @@ final class ControlServer: @unchecked Sendable {
         defer { Foundation.close(client) }
         var tv = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        // The request is always read first, even from a peer about to be refused: closing on a client that is
+        // still writing would cut it off with EPIPE before it could read why.
+        let request = readRequest(client)
         let response: ControlResponse
         if let refusal = Self.refusal(client) {
             response = .failure(refusal)
-        } else if let request = readRequest(client) {
+        } else if let request {
             response = handler(request)
         } else {
             response = .failure("malformed request: expected one line of JSON")
