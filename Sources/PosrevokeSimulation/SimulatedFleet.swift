@@ -89,6 +89,22 @@ public final class SimulatedFleet: Sendable {
         }
     }
 
+    public func feedback(
+        of terminalID: String,
+        after cursor: Int64,
+        limit: Int,
+        now: Date
+    ) throws(Unreachable) -> FeedbackPage {
+        let simulation = settings.withLock { $0 }
+        return try state.withLock { fleet throws(Unreachable) in
+            guard var terminal = fleet[terminalID] else { throw Unreachable(description: "no such terminal") }
+            try checkOnline(terminalID, simulation: simulation, now: now)
+            let page = terminal.feedbackPage(after: cursor, limit: limit, now: now, simulation: simulation)
+            fleet[terminalID] = terminal
+            return page
+        }
+    }
+
     func checkOnline(_ id: String, simulation: SimulationSection, now: Date) throws(Unreachable) {
         let elapsed = now.timeIntervalSince(start)
         for window in simulation.scenario.offline where window.terminal == id {

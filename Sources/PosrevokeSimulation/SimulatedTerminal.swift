@@ -12,12 +12,29 @@ struct SimulatedTerminal: Sendable {
     private var primed = false
     private var nextSeq: Int64 = 1
     private var log: [Transaction] = []
+    private var feedback: SimulatedFeedback
 
     init(terminal: Terminal, seed: UInt64, start: Date) {
         self.terminal = terminal
         self.rng = SplitMix64(seed: seed, stream: terminal.id)
         self.start = start
         self.nextEvent = start
+        self.feedback = SimulatedFeedback(terminalID: terminal.id, seed: seed, start: start)
+    }
+
+    /// Feedback entries after `cursor`, generating those due up to `now` first.
+    mutating func feedbackPage(
+        after cursor: Int64,
+        limit: Int,
+        now: Date,
+        simulation: SimulationSection
+    ) -> FeedbackPage {
+        let terminal = self.terminal
+        let disabled = self.disabled
+        feedback.advance(to: now, terminal: terminal, simulation: simulation) { time in
+            terminal.providers.values.contains { $0.isAfterCutover(time) } || disabled.values.contains { time >= $0 }
+        }
+        return feedback.page(after: cursor, limit: limit)
     }
 
     var hasCancelledProvider: Bool { terminal.providers.values.contains { $0.state == .cancelled } }

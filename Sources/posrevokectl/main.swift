@@ -6,9 +6,9 @@ import PosrevokeControl
 struct PosrevokeCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "posrevokectl",
-        abstract: "Control a running posrevoked: status, terminals, alerts, cancellation plans and jobs.",
+        abstract: "Control a running posrevoked: status, terminals, alerts, cancellation plans, jobs and feedback.",
         subcommands: [
-            Status.self, Terminals.self, Alerts.self, Plans.self, Jobs.self, Reload.self, Backups.self,
+            Status.self, Terminals.self, Alerts.self, Plans.self, Jobs.self, Feedback.self, Reload.self, Backups.self,
         ]
     )
 }

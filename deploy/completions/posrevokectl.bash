@@ -173,13 +173,13 @@ _posrevokectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|terminals|alerts|plans|jobs|reload|backups|help)
+    status|terminals|alerts|plans|jobs|feedback|reload|backups|help)
         # Offer subcommand argument completions
         "_posrevokectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status terminals alerts plans jobs reload backups help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status terminals alerts plans jobs feedback reload backups help' -- "${cur}"))
         ;;
     esac
 }
@@ -472,13 +472,13 @@ _posrevokectl_jobs() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|show|confirm|retry|cancel|run-now)
+    list|show|confirm|retry|pause|resume|cancel|run-now)
         # Offer subcommand argument completions
         "_posrevokectl_jobs_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list show confirm retry cancel run-now' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show confirm retry pause resume cancel run-now' -- "${cur}"))
         ;;
     esac
 }
@@ -549,6 +549,36 @@ _posrevokectl_jobs_retry() {
     esac
 }
 
+_posrevokectl_jobs_pause() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __posrevokectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_jobs_resume() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __posrevokectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
 _posrevokectl_jobs_cancel() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
@@ -574,6 +604,137 @@ _posrevokectl_jobs_run-now() {
     # Offer option value completions
     case "${prev}" in
     '--socket')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_feedback() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __posrevokectl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|import|report|digest)
+        # Offer subcommand argument completions
+        "_posrevokectl_feedback_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add import report digest' -- "${cur}"))
+        ;;
+    esac
+}
+
+_posrevokectl_feedback_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --terminal --store --rating --category --comment --source --provider --time)
+    __posrevokectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--terminal')
+        return
+        ;;
+    '--store')
+        return
+        ;;
+    '--rating')
+        return
+        ;;
+    '--category')
+        return
+        ;;
+    '--comment')
+        return
+        ;;
+    '--source')
+        return
+        ;;
+    '--provider')
+        return
+        ;;
+    '--time')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_feedback_import() {
+    repeating_flags=()
+    non_repeating_flags=(--json --skip-bad -h --help)
+    repeating_options=(--column)
+    non_repeating_options=(--socket --time-zone)
+    __posrevokectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--column')
+        return
+        ;;
+    '--time-zone')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_feedback_report() {
+    repeating_flags=()
+    non_repeating_flags=(--json --csv -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --plan --store --since --html)
+    __posrevokectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--plan')
+        return
+        ;;
+    '--store')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--html')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_feedback_digest() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --day --plan)
+    __posrevokectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--day')
+        return
+        ;;
+    '--plan')
         return
         ;;
     esac

@@ -54,6 +54,7 @@ _posrevokectl() {
             'alerts:List, acknowledge or silence alerts.'
             'plans:Create and steer cancellation plans.'
             'jobs:Inspect and steer jobs.'
+            'feedback:Record, import and report what customers and cashiers say.'
             'reload:Reload the config file; exits 1 and prints every error when it is invalid.'
             'backups:Check backups.'
             'help:Show subcommand help information.'
@@ -62,7 +63,7 @@ _posrevokectl() {
         ;;
     arg)
         case "${words[1]}" in
-        status|terminals|alerts|plans|jobs|reload|backups|help)
+        status|terminals|alerts|plans|jobs|feedback|reload|backups|help)
             "_posrevokectl_${words[1]}" && ret=0
             ;;
         esac
@@ -348,6 +349,8 @@ _posrevokectl_jobs() {
             'show:Show one job.'
             'confirm:Confirm a gated step (vendor confirmation, manual platform, hardware removed).'
             'retry:Retry a failed job from its failed step.'
+            'pause:Pause a job: it starts no new step until resumed.'
+            'resume:Resume a paused job.'
             'cancel:Cancel a job.'
             'run-now:Run a job'\''s current step now (its window still applies).'
         )
@@ -355,7 +358,7 @@ _posrevokectl_jobs() {
         ;;
     arg)
         case "${words[1]}" in
-        list|show|confirm|retry|cancel|run-now)
+        list|show|confirm|retry|pause|resume|cancel|run-now)
             "_posrevokectl_jobs_${words[1]}" && ret=0
             ;;
         esac
@@ -418,6 +421,32 @@ _posrevokectl_jobs_retry() {
     return "${ret}"
 }
 
+_posrevokectl_jobs_pause() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_jobs_resume() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
 _posrevokectl_jobs_cancel() {
     local -i ret=1
     local -ar arg_specs=(
@@ -437,6 +466,103 @@ _posrevokectl_jobs_run-now() {
         '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
         '--json[Print the daemon'\''s JSON instead of a table.]'
         ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_feedback() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Record one piece of feedback heard in person or by phone.'
+            'import:Import a survey export (CSV, UTF-8, header row). See docs/feedback.md for the columns.'
+            'report:Counts by category, ratings before and after cutover, the worst stores, recent comments.'
+            'digest:Write the daily feedback digest to the journal now (again, if it was already sent).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add|import|report|digest)
+            "_posrevokectl_feedback_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_posrevokectl_feedback_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '--terminal[The terminal it concerns (its store is implied).]:terminal:'
+        '--store[The store it concerns, when no terminal is known.]:store:'
+        '--rating[Rating from 1 (bad) to 5 (good).]:rating:'
+        '--category[Category from the configured taxonomy (default\: other).]:category:'
+        '--comment[What was said, as said. Kept in the state store, never written to the journal.]:comment:'
+        '--source[customer or cashier (default\: customer).]:source:'
+        '--provider[The credit provider it is about, if any.]:provider:'
+        '--time[When it was said (default\: now), e.g. '\''2026-11-20 14\:30'\'' in the digest time zone.]:time:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_feedback_import() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':file:'
+        '--skip-bad[Import the good rows and report the bad ones, instead of importing nothing.]'
+        '*--column[FIELD=HEADER\: read FIELD from the column titled HEADER (repeatable).]:column:'
+        '--time-zone[Time zone of times written without an offset (default\: UTC).]:time-zone:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_feedback_report() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '--plan[Only the terminals and stores of this plan.]:plan:'
+        '--store[Only this store.]:store:'
+        '--since[Only feedback since a date (2026-11-01) or for a duration back (7d).]:since:'
+        '--csv[Print the summary as CSV (sections total, category, store).]'
+        '--html[Also write a self-contained HTML page with charts to this file.]:html:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_feedback_digest() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '--day[The day to summarise, YYYY-MM-DD (default\: yesterday).]:day:'
+        '--plan[Only this plan (default\: every unfinished plan).]:plan:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

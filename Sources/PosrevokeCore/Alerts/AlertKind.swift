@@ -10,12 +10,14 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
     case reviewOverdue = "review-overdue"
     /// A plan's health gate failed between waves and the plan was paused. The key's terminal is the plan id.
     case healthGateFailed = "health-gate-failed"
+    /// People at a store are markedly less happy after the cutover than before. The key's terminal is the store id.
+    case negativeFeedback = "negative-feedback"
 
     public var severity: AlertSeverity {
         switch self {
         case .lingeringCreditPay: .critical
         case .creditPayAttempt, .paymentFailureRate, .terminalUnreachable, .jobFailed, .reviewOverdue,
-            .healthGateFailed:
+            .healthGateFailed, .negativeFeedback:
             .warning
         }
     }
@@ -30,8 +32,12 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable {
         case .jobFailed: MessageID.jobFailed
         case .reviewOverdue: MessageID.reviewOverdue
         case .healthGateFailed: MessageID.healthGateFailed
+        case .negativeFeedback: MessageID.negativeFeedback
         }
     }
+
+    /// Kinds raised for a whole store: the key's terminal field holds the store id.
+    public var isPerStore: Bool { self == .negativeFeedback }
 }
 
 /// How urgent an alert is; decides the journal `PRIORITY`.

@@ -50,7 +50,7 @@ public struct Announcement: Sendable, Equatable, Codable {
         fields["ALERT_KEY"] = key.description
         fields["ALERT_SEVERITY"] = key.kind.severity.rawValue
         fields["ALERT_SINCE"] = Self.timestamp(since)
-        fields["TERMINAL_ID"] = key.terminal
+        if !key.kind.isPerStore { fields["TERMINAL_ID"] = key.terminal }
         fields["STORE_ID"] = store
         if !key.provider.isEmpty { fields["PROVIDER"] = key.provider }
         if isRepeat { fields["ALERT_REPEAT"] = "1" }
@@ -60,6 +60,7 @@ public struct Announcement: Sendable, Equatable, Codable {
     /// The `MESSAGE=` text: state, kind and the human summary.
     public var message: String {
         let verb = phase == .resolved ? "RESOLVED" : (isRepeat ? "STILL FIRING" : "FIRING")
+        if key.kind.isPerStore { return "\(verb) \(key.kind.rawValue) at store \(store): \(summary)" }
         return "\(verb) \(key.kind.rawValue) on \(key.terminal) (store \(store)): \(summary)"
     }
 

@@ -7,6 +7,11 @@ public enum MessageID {
     public static let jobFailed = "67b721063a1d47cb99c078f7043c9685"
     public static let reviewOverdue = "09a140671b47422aac0cc71cd4c87930"
     public static let healthGateFailed = "1b6c66ca6baa42cb8b007f8960f42c0c"
+    public static let negativeFeedback = "331868b95c5c490d8e83159483f64434"
+    /// The daily feedback digest of one plan.
+    public static let feedbackDigest = "c4f40576c1ab4197ad3c57a087906156"
+    /// Feedback was added by an operator or imported from a survey export (category and rating only).
+    public static let feedbackRecorded = "ebe90ec1532446848522bdf4d6fde4ad"
     /// A job step started, finished, waited, retried or was gated.
     public static let jobStep = "b44a98e1d2f642fb8c8e382caedd18b6"
     /// A plan was created, released a wave, paused, resumed, cancelled or completed.
@@ -28,6 +33,6 @@ public enum MessageID {
     public static let all = [
         lingeringCreditPay, creditPayAttempt, terminalUnreachable, paymentFailureRate, alertSummary, reloadRejected,
         reloadApplied, daemonReady, daemonStatistics, daemonStopping, journalDropped, storeWriteFailed, jobFailed,
-        reviewOverdue, healthGateFailed, jobStep, planEvent,
+        reviewOverdue, healthGateFailed, jobStep, planEvent, negativeFeedback, feedbackDigest, feedbackRecorded,
     ]
 }

@@ -10,6 +10,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public var simulation = SimulationSection()
     public var jobs = JobsSection()
     public var platform = PlatformSection()
+    public var feedback = FeedbackSection()
     public var plans: [PlanConfig] = []
     public var terminals: [Terminal] = []
 
@@ -40,6 +41,7 @@ public struct DetectionSection: Sendable, Equatable {
     public var creditPayAttempt = AttemptRuleConfig()
     public var terminalUnreachable = UnreachableRuleConfig()
     public var paymentFailureRate = FailureRateRuleConfig()
+    public var negativeFeedback = NegativeFeedbackRuleConfig()
     public init() {}
 }
 
@@ -109,6 +111,8 @@ public struct SimulationSection: Sendable, Equatable {
     public var transactionsPerMinute = 4.0
     /// Share of payments a customer tries with credit-score pay (before cutover they succeed).
     public var creditPayShare = 0.15
+    /// Feedback entries each terminal's customers and cashiers leave per hour.
+    public var feedbackPerHour = 2.0
     public var scenario = ScenarioConfig()
     public init() {}
 }
@@ -127,6 +131,8 @@ public struct ScenarioConfig: Sendable, Equatable {
     public var hardwareRemovalAfter: Duration = .seconds(20)
     /// How long a pushed software update takes to apply.
     public var updateDuration: Duration = .seconds(6)
+    /// Stores whose customers take the cutover badly: far more negative feedback afterwards.
+    public var unhappyStores: [String] = []
     public init() {}
 }
 

@@ -58,7 +58,8 @@ public enum ConfigParser {
 
     private static func read(_ root: Node, into config: inout DaemonConfig, _ r: NodeReader) {
         let sections = [
-            "daemon", "polling", "detection", "alerts", "store", "simulation", "jobs", "platform", "plans", "terminals",
+            "daemon", "polling", "detection", "alerts", "store", "simulation", "jobs", "platform", "feedback", "plans",
+            "terminals",
         ]
         guard let map = r.mapping(root, "", keys: sections) else { return }
         if let node = map["daemon"] { readDaemon(node, &config.daemon, r) }
@@ -69,6 +70,7 @@ public enum ConfigParser {
         if let node = map["simulation"] { readSimulation(node, &config.simulation, r) }
         if let node = map["jobs"] { JobsReader.readJobs(node, &config.jobs, r) }
         if let node = map["platform"] { JobsReader.readPlatform(node, &config.platform, r) }
+        if let node = map["feedback"] { FeedbackReader.read(node, &config.feedback, r) }
         if let node = map["plans"] { config.plans = JobsReader.readPlans(node, r) }
         if let node = map["terminals"] {
             config.terminals = TerminalReader.read(node, defaultInterval: config.polling.interval, r)
@@ -95,8 +97,14 @@ public enum ConfigParser {
 
     private static func readDetection(_ node: Node, _ s: inout DetectionSection, _ r: NodeReader) {
         let p = "detection"
-        let keys = ["lingering_credit_pay", "credit_pay_attempt", "terminal_unreachable", "payment_failure_rate"]
+        let keys = [
+            "lingering_credit_pay", "credit_pay_attempt", "terminal_unreachable", "payment_failure_rate",
+            "negative_feedback",
+        ]
         guard let m = r.mapping(node, p, keys: keys) else { return }
+        if let n = m["negative_feedback"] {
+            FeedbackReader.readRule(n, "\(p).negative_feedback", &s.negativeFeedback, r)
+        }
         if let n = m["lingering_credit_pay"],
             let rule = r.mapping(
                 n,
@@ -194,13 +202,15 @@ public enum ConfigParser {
 
     private static func readSimulation(_ node: Node, _ s: inout SimulationSection, _ r: NodeReader) {
         let p = "simulation"
-        let keys = ["seed", "transactions_per_minute", "credit_pay_share", "scenario"]
+        let keys = ["seed", "transactions_per_minute", "credit_pay_share", "feedback_per_hour", "scenario"]
         guard let m = r.mapping(node, p, keys: keys) else { return }
         m["seed"].flatMap { r.int($0, "\(p).seed", min: 0) }.map { s.seed = UInt64($0) }
         m["transactions_per_minute"].flatMap { r.double($0, "\(p).transactions_per_minute", min: 0, max: 6000) }
             .map { s.transactionsPerMinute = $0 }
         m["credit_pay_share"].flatMap { r.double($0, "\(p).credit_pay_share", min: 0, max: 1) }
             .map { s.creditPayShare = $0 }
+        m["feedback_per_hour"].flatMap { r.double($0, "\(p).feedback_per_hour", min: 0, max: 3600) }
+            .map { s.feedbackPerHour = $0 }
         if let n = m["scenario"] { ScenarioReader.read(n, "\(p).scenario", &s.scenario, r) }
     }
 
@@ -222,5 +232,6 @@ public enum ConfigParser {
             r.report("simulation.scenario.error_bursts[\(index)].store", nil, "unknown store '\(burst.store)'")
         }
         JobsReader.crossCheck(config, known: seen, stores: stores, r)
+        FeedbackReader.crossCheck(config.feedback, stores: stores, unhappy: scenario.unhappyStores, r)
     }
 }

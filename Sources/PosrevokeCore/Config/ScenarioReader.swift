@@ -5,11 +5,14 @@ enum ScenarioReader {
     static func read(_ node: Node, _ p: String, _ s: inout ScenarioConfig, _ r: NodeReader) {
         let keys = [
             "missed_update", "still_trying_share", "offline", "error_bursts", "peripheral_share",
-            "hardware_removal_after", "update_duration",
+            "hardware_removal_after", "update_duration", "unhappy_stores",
         ]
         guard let m = r.mapping(node, p, keys: keys) else { return }
         if let n = m["missed_update"], let items = r.sequence(n, "\(p).missed_update") {
             s.missedUpdate = items.enumerated().compactMap { r.string($1, "\(p).missed_update[\($0)]") }
+        }
+        if let n = m["unhappy_stores"], let items = r.sequence(n, "\(p).unhappy_stores") {
+            s.unhappyStores = items.enumerated().compactMap { r.string($1, "\(p).unhappy_stores[\($0)]") }
         }
         m["still_trying_share"].flatMap { r.double($0, "\(p).still_trying_share", min: 0, max: 1) }
             .map { s.stillTryingShare = $0 }

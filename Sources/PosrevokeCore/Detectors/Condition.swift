@@ -17,7 +17,9 @@ public struct Condition: Sendable, Equatable {
 extension DetectionSection {
     public func pendingFor(_ kind: AlertKind) -> Duration {
         switch kind {
-        case .lingeringCreditPay, .terminalUnreachable, .jobFailed, .reviewOverdue, .healthGateFailed: .zero
+        case .lingeringCreditPay, .terminalUnreachable, .jobFailed, .reviewOverdue, .healthGateFailed,
+            .negativeFeedback:
+            .zero
         case .creditPayAttempt: creditPayAttempt.pendingFor
         case .paymentFailureRate: paymentFailureRate.pendingFor
         }
@@ -30,6 +32,7 @@ extension DetectionSection {
         case .terminalUnreachable: terminalUnreachable.repeatInterval
         case .paymentFailureRate: paymentFailureRate.repeatInterval
         case .jobFailed, .reviewOverdue, .healthGateFailed: .seconds(86400)
+        case .negativeFeedback: negativeFeedback.repeatInterval
         }
     }
 
@@ -40,6 +43,7 @@ extension DetectionSection {
         case .terminalUnreachable: terminalUnreachable.enabled
         case .paymentFailureRate: paymentFailureRate.enabled
         case .jobFailed, .reviewOverdue, .healthGateFailed: true
+        case .negativeFeedback: negativeFeedback.enabled
         }
     }
 }

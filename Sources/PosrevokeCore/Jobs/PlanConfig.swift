@@ -75,8 +75,9 @@ public struct PlanConfig: Sendable, Equatable, Codable {
 
     /// What the previous wave must look like before the next starts.
     public struct GateConfig: Sendable, Equatable, Codable {
-        /// Alert kinds that must not be firing on the previous wave's terminals.
-        public var blockingAlerts: [AlertKind] = [.lingeringCreditPay, .paymentFailureRate]
+        /// Alert kinds that must not be firing on the previous wave's terminals (for per-store kinds such as
+        /// `negative-feedback`: on the stores of those terminals).
+        public var blockingAlerts: [AlertKind] = [.lingeringCreditPay, .paymentFailureRate, .negativeFeedback]
         /// Failed jobs tolerated in the previous wave.
         public var maxFailedJobs = 0
         public init() {}

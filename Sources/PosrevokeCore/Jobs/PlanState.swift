@@ -83,12 +83,18 @@ public struct PlanState: Sendable, Codable, Equatable {
     /// Why the gate of `wave` fails, or nil when it passes.
     public func gateFailure(config: PlanConfig, wave: [Job], firing: Set<AlertKey>) -> String? {
         let terminals = Set(wave.map(\.terminal))
+        let stores = Set(wave.map(\.store))
         let blocking = Set(config.gate.blockingAlerts)
-        let hits = firing.filter { blocking.contains($0.kind) && terminals.contains($0.terminal) }.sorted()
+        let hits = firing.filter { key in
+            blocking.contains(key.kind) && (key.kind.isPerStore ? stores : terminals).contains(key.terminal)
+        }.sorted()
         let failed = wave.filter { $0.status == .failed }
         var reasons: [String] = []
         if !hits.isEmpty {
-            let sample = hits.prefix(5).map { "\($0.kind.rawValue) on \($0.terminal)" }.joined(separator: ", ")
+            let sample = hits.prefix(5).map {
+                "\($0.kind.rawValue) on \($0.kind.isPerStore ? "store " : "")\($0.terminal)"
+            }
+            .joined(separator: ", ")
             reasons.append("\(hits.count) blocking alert\(hits.count == 1 ? "" : "s") firing (\(sample))")
         }
         if failed.count > config.gate.maxFailedJobs {

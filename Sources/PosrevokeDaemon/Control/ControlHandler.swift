@@ -75,6 +75,8 @@ extension Daemon {
         case "jobs.confirm", "jobs.retry", "jobs.cancel", "jobs.run-now", "jobs.pause", "jobs.resume":
             let command = JobRunner.JobCommand(rawValue: String(request.command.dropFirst("jobs.".count)))!
             return try .success(runner.command(job: try arg("id"), command))
+        case let command where command.hasPrefix("feedback."):
+            return try handleFeedback(request)
         case "reload":
             return try .success(loop.sync { reload() })
         case "backups.verify":

@@ -71,7 +71,7 @@ final class ControlServer: @unchecked Sendable {
     private func readRequest(_ client: Int32) -> ControlRequest? {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while data.count < 4 << 20 {
+        while data.count < 64 << 20 {
             let n = read(client, &buffer, buffer.count)
             if n <= 0 { break }
             data.append(contentsOf: buffer[0..<n])

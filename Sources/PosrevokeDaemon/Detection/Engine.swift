@@ -12,12 +12,12 @@ import Synchronization
 /// outbox rows are committed together: a crash loses nothing that was acknowledged.
 final class Engine: @unchecked Sendable {
     let queue = DispatchQueue(label: "posrevoke.engine")
-    private let store: StateStore
+    let store: StateStore
     private let inventory: Inventory
-    private let clock: any WallClock
-    private let logger: Logger
+    let clock: any WallClock
+    let logger: Logger
     let announcer: Announcer
-    private var config: DaemonConfig {
+    private(set) var config: DaemonConfig {
         didSet { rebuildTerminals() }
     }
     /// Cancellation states recorded by jobs; they override the inventory's.
@@ -25,7 +25,7 @@ final class Engine: @unchecked Sendable {
         didSet { rebuildTerminals() }
     }
     /// The inventory with job-recorded cutovers applied: what the detectors judge against.
-    private var terminals: [String: Terminal] = [:]
+    private(set) var terminals: [String: Terminal] = [:]
     private var detectors: [String: TerminalDetector]
     private var alerts: AlertBook
     private var acks: Set<String>
@@ -33,6 +33,7 @@ final class Engine: @unchecked Sendable {
     private var pending: [PollResult] = []
     private var draining = false
     private var lastPrune = Date.distantPast
+    var lastFeedbackEvaluation = Date.distantPast
     /// Called on the engine queue with the terminals whose results are now durable.
     var onCommitted: (@Sendable ([String]) -> Void)?
     /// What other queues may read without waiting for this one: firing count, counters, when a batch started.
@@ -60,6 +61,7 @@ final class Engine: @unchecked Sendable {
         self.silences = snapshot.silences
         self.announcer = Announcer(logger: logger, store: store, settings: config.alerts)
         inventory.setCursors(snapshot.cursors)
+        inventory.setFeedbackCursors(snapshot.feedbackCursors)
         rebuildTerminals()
         deliver(snapshot.outbox.map(\.announcement), outboxIDs: snapshot.outbox.map(\.id))
     }
@@ -98,6 +100,7 @@ final class Engine: @unchecked Sendable {
         var detectors = self.detectors
         var alerts = self.alerts
         var cursors: [String: Int64] = [:]
+        var feedbackCursors: [String: Int64] = [:]
         var announcements: [Announcement] = []
         do {
             let ids = try store.write { db -> [Int64] in
@@ -118,8 +121,12 @@ final class Engine: @unchecked Sendable {
                         cursors[terminal.id] = page.nextAfter
                         counters.transactions += fresh.count
                         counters.duplicates += page.transactions.count - fresh.count
+                        if let next = try ingestFeedback(result, terminal: terminal, now: now, db) {
+                            feedbackCursors[terminal.id] = next
+                        }
                     case .failure(let failure):
                         detector.pollFailed(failure.reason)
+                        inventory.feedbackNotAsked(terminal.id)
                         counters.failedPolls += 1
                     }
                     detector.prune(now: now, config: config.detection)
@@ -135,6 +142,7 @@ final class Engine: @unchecked Sendable {
             self.detectors = detectors
             self.alerts = alerts
             inventory.setCursors(cursors)
+            inventory.setFeedbackCursors(feedbackCursors)
             deliver(announcements, outboxIDs: ids)
             counters.commits += 1
         } catch {
@@ -145,6 +153,39 @@ final class Engine: @unchecked Sendable {
             )
         }
         onCommitted?(batch.map(\.terminal))
+    }
+
+    /// Stores the feedback a poll brought back (new entries only) and returns the cursor to commit with it.
+    private func ingestFeedback(_ result: PollResult, terminal: Terminal, now: Date, _ db: Database) throws -> Int64? {
+        if result.feedbackUnsupported { inventory.markFeedbackUnsupported(terminal.id) }
+        switch result.feedback {
+        case nil:
+            return nil
+        case .failure(let failure)?:
+            counters.feedbackFailures += 1
+            logger.debug("cannot read feedback of \(terminal.id): \(failure.reason)")
+            return nil
+        case .success(let page)?:
+            let records = page.feedback.filter { (1...5).contains($0.rating) }.map { entry in
+                var record = FeedbackRecord(entry, terminal: terminal)
+                record.category = record.category.lowercased()
+                if !config.feedback.categories.contains(record.category) { record.category = "other" }
+                return record
+            }
+            if records.count < page.feedback.count {
+                counters.feedbackRejected += page.feedback.count - records.count
+                let dropped = page.feedback.count - records.count
+                logger.warning(
+                    "\(terminal.id) sent \(dropped) feedback entries rated outside 1–5; they were not stored",
+                    metadata: ["TERMINAL_ID": "\(terminal.id)"]
+                )
+            }
+            let fresh = try StateStore.insertFeedback(records, receivedAt: now, db)
+            try StateStore.saveFeedbackCursor(terminal.id, nextAfter: page.nextAfter, at: now, db)
+            counters.feedback += fresh.count
+            counters.feedbackDuplicates += records.count - fresh.count
+            return page.nextAfter
+        }
     }
 
     /// Re-evaluates every terminal against the clock: windows expire, `for:` durations elapse, repeats fall due.
@@ -315,8 +356,13 @@ final class Engine: @unchecked Sendable {
         do {
             let removed = try store.write { try StateStore.prune(receivedBefore: cutoff, $0) }
             if removed > 0 { logger.info("pruned \(removed) transactions older than the retention period") }
+            let feedbackCutoff = now.addingTimeInterval(-config.feedback.retention.seconds)
+            let removedFeedback = try store.write { try StateStore.pruneFeedback(before: feedbackCutoff, $0) }
+            if removedFeedback > 0 {
+                logger.info("pruned \(removedFeedback) feedback entries older than the retention period")
+            }
         } catch {
-            logger.error("cannot prune old transactions: \(error)")
+            logger.error("cannot prune old transactions and feedback: \(error)")
         }
     }
 }
@@ -333,4 +379,8 @@ struct EngineCounters: Sendable {
     var transactions = 0
     var duplicates = 0
     var failedPolls = 0
+    var feedback = 0
+    var feedbackDuplicates = 0
+    var feedbackFailures = 0
+    var feedbackRejected = 0
 }

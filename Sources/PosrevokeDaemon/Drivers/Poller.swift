@@ -5,6 +5,10 @@ import PosrevokeCore
 struct PollResult: Sendable {
     var terminal: String
     var page: Result<TransactionPage, PollFailure>
+    /// Present when this poll also asked for feedback.
+    var feedback: Result<FeedbackPage, PollFailure>? = nil
+    /// The driver has no feedback to give.
+    var feedbackUnsupported = false
 }
 
 /// A poll that failed, with a reason fit for a journal field.
@@ -17,16 +21,33 @@ struct Poller: Sendable {
     let driver: any TerminalDriver
     let timeout: Duration
     let pageLimit: Int
+    var feedbackPageLimit = 200
 
-    func poll(_ terminal: Terminal, after cursor: Int64) async -> PollResult {
+    /// Asks for transactions, and for feedback too when `feedbackCursor` is given and transactions came back.
+    func poll(_ terminal: Terminal, after cursor: Int64, feedbackAfter feedbackCursor: Int64? = nil) async -> PollResult
+    {
+        var result: PollResult
         do {
             let page = try await withTimeout(timeout) {
                 try await driver.transactions(of: terminal, after: cursor, limit: pageLimit)
             }
-            return PollResult(terminal: terminal.id, page: .success(page))
+            result = PollResult(terminal: terminal.id, page: .success(page))
         } catch {
             return PollResult(terminal: terminal.id, page: .failure(PollFailure(reason: "\(error)")))
         }
+        guard let feedbackCursor else { return result }
+        do {
+            let limit = feedbackPageLimit
+            let page = try await withTimeout(timeout) {
+                try await driver.feedback(of: terminal, after: feedbackCursor, limit: limit)
+            }
+            result.feedback = .success(page)
+        } catch DriverError.unsupported {
+            result.feedbackUnsupported = true
+        } catch {
+            result.feedback = .failure(PollFailure(reason: "\(error)"))
+        }
+        return result
     }
 
     private func withTimeout<T: Sendable>(

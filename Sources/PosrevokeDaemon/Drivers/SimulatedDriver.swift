@@ -15,6 +15,10 @@ struct SimulatedDriver: TerminalDriver {
         try answer { try fleet.transactions(of: terminal.id, after: cursor, limit: limit, now: clock.now()) }
     }
 
+    func feedback(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> FeedbackPage {
+        try answer { try fleet.feedback(of: terminal.id, after: cursor, limit: limit, now: clock.now()) }
+    }
+
     func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws {
         try answer { try fleet.setCreditPay(provider, enabled: enabled, on: terminal.id, now: clock.now()) }
     }

@@ -16,13 +16,14 @@ public final class Daemon: @unchecked Sendable {
     let logger: Logger
     let clock: SystemClock
     private(set) var config: DaemonConfig
-    private let store: StateStore
+    let store: StateStore
     let inventory = Inventory()
     private let fleet: SimulatedFleet
     private let platform: SimulatedPlatform
     let engine: Engine
     let runner: JobRunner
     let backups: Backups
+    let digests: Digests
     private var control: ControlServer?
     let scheduler: PollScheduler
     private var pollers: [String: Poller] = [:]
@@ -72,6 +73,7 @@ public final class Daemon: @unchecked Sendable {
             clock: clock,
             logger: logger
         )
+        digests = Digests(store: store, engine: engine, runner: runner, clock: clock, logger: logger)
         // Ping every half of WATCHDOG_USEC; the loop turns at least four times per ping interval.
         watchdogInterval = ServiceNotifier.watchdogTimeoutMicroseconds().map { $0 * 1000 / 2 }
         scheduler.heartbeat = min(1_000_000_000, (watchdogInterval ?? 4_000_000_000) / 4)
@@ -112,8 +114,10 @@ public final class Daemon: @unchecked Sendable {
         scheduler.start { [unowned self] launch in self.startPoll(launch) }
         every(.seconds(1), on: engine.queue) { [engine, clock] in
             engine.evaluateAll()
+            engine.evaluateFeedbackIfDue()
             engine.announcer.flush(now: clock.now())
         }
+        every(.seconds(5), on: digests.queue) { [digests] in digests.runIfDue() }
         every(config.daemon.statusInterval, on: loop) { [unowned self] in self.publishStatus() }
         every(.seconds(30), on: loop) { [unowned self] in self.reportJournalDrops() }
         every(.seconds(600), on: loop) { [unowned self] in self.logStatistics() }
@@ -140,16 +144,24 @@ public final class Daemon: @unchecked Sendable {
             return
         }
         let cursor = inventory.cursor(terminal.id)
+        let feedbackCursor = inventory.feedbackCursorIfDue(
+            terminal.id,
+            now: clock.nanoseconds(),
+            interval: config.feedback.pollInterval
+        )
         let engine = self.engine
         Task {
-            engine.submit(await poller.poll(terminal, after: cursor))
+            engine.submit(await poller.poll(terminal, after: cursor, feedbackAfter: feedbackCursor))
         }
     }
 
     private func rebuildPollers() {
         pollers = Self.drivers(fleet: fleet, clock: clock).mapValues {
-            Poller(driver: $0, timeout: config.polling.timeout, pageLimit: config.polling.pageLimit)
+            var poller = Poller(driver: $0, timeout: config.polling.timeout, pageLimit: config.polling.pageLimit)
+            poller.feedbackPageLimit = config.feedback.pageLimit
+            return poller
         }
+        inventory.clearFeedbackUnsupported()
     }
 
     private static func drivers(fleet: SimulatedFleet, clock: SystemClock) -> [String: any TerminalDriver] {
@@ -287,6 +299,10 @@ public final class Daemon: @unchecked Sendable {
                 "LATENESS_MAX_MS": "\(ms(stats.counters.maxLatenessNanoseconds))",
                 "TRANSACTIONS_STORED": "\(engineStats.transactions)",
                 "TRANSACTIONS_DUPLICATE": "\(engineStats.duplicates)",
+                "FEEDBACK_STORED": "\(engineStats.feedback)",
+                "FEEDBACK_DUPLICATE": "\(engineStats.feedbackDuplicates)",
+                "FEEDBACK_FAILED": "\(engineStats.feedbackFailures)",
+                "FEEDBACK_REJECTED": "\(engineStats.feedbackRejected)",
                 "ALERTS_FIRING": "\(engineStats.firing)",
                 "ALERTS_COALESCED": "\(engine.queue.sync { engine.announcer.suppressedTotal })",
                 "ALERTS_SILENCED": "\(engineStats.silenced)",

@@ -68,6 +68,7 @@ extension StateStore {
     /// Forgets a terminal that left the inventory: its cursor and detector memory. Its transactions age out.
     package static func forgetTerminal(_ terminal: String, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM cursor WHERE terminal_id = ?", arguments: [terminal])
+        try db.execute(sql: "DELETE FROM feedback_cursor WHERE terminal_id = ?", arguments: [terminal])
         try db.execute(sql: "DELETE FROM detector WHERE terminal_id = ?", arguments: [terminal])
     }
 

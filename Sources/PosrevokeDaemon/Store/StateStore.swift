@@ -24,6 +24,7 @@ package final class StateStore: Sendable {
     /// Everything the daemon reloads at start-up.
     package struct Snapshot {
         package var cursors: [String: Int64] = [:]
+        package var feedbackCursors: [String: Int64] = [:]
         package var detectors: [String: TerminalDetector] = [:]
         package var alerts: [AlertKey: AlertRecord] = [:]
         package var outbox: [(id: Int64, announcement: Announcement)] = []
@@ -36,6 +37,9 @@ package final class StateStore: Sendable {
             var snapshot = Snapshot()
             for row in try Row.fetchAll(db, sql: "SELECT terminal_id, next_after FROM cursor") {
                 snapshot.cursors[row["terminal_id"]] = row["next_after"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT terminal_id, next_after FROM feedback_cursor") {
+                snapshot.feedbackCursors[row["terminal_id"]] = row["next_after"]
             }
             let decoder = JSONDecoder()
             for row in try Row.fetchAll(db, sql: "SELECT terminal_id, state FROM detector") {
@@ -152,6 +156,39 @@ package final class StateStore: Sendable {
                         by TEXT NOT NULL,
                         comment TEXT NOT NULL,
                         at REAL NOT NULL
+                    );
+                    """
+            )
+        }
+        migrator.registerMigration("v3-feedback") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE feedback (
+                        uid TEXT PRIMARY KEY NOT NULL,
+                        origin TEXT NOT NULL,
+                        terminal_id TEXT,
+                        store_id TEXT NOT NULL,
+                        provider TEXT,
+                        source TEXT NOT NULL,
+                        rating INTEGER NOT NULL,
+                        category TEXT NOT NULL,
+                        comment TEXT NOT NULL,
+                        time REAL NOT NULL,
+                        received_at REAL NOT NULL
+                    );
+                    CREATE INDEX feedback_time ON feedback(time);
+                    CREATE INDEX feedback_store_time ON feedback(store_id, time);
+                    CREATE INDEX feedback_terminal_time ON feedback(terminal_id, time);
+                    CREATE TABLE feedback_cursor (
+                        terminal_id TEXT PRIMARY KEY NOT NULL,
+                        next_after INTEGER NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE TABLE digest_sent (
+                        plan TEXT NOT NULL,
+                        day TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        PRIMARY KEY (plan, day)
                     );
                     """
             )

@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import PosrevokeControl
+import PosrevokeCore
+
+/// `posrevokectl feedback add|import|report|digest`, answered on socket worker threads.
+extension Daemon {
+    func handleFeedback(_ request: ControlRequest) throws -> ControlResponse {
+        let args = request.args
+        switch request.command {
+        case "feedback.add":
+            return try .success(addFeedback(args))
+        case "feedback.import":
+            guard let body = request.body, let data = body.data(using: .utf8),
+                let batch = try? ControlCoding.decoder.decode(FeedbackImportRequest.self, from: data)
+            else { throw ControlError("feedback import needs the parsed rows as its body") }
+            return try .success(importFeedback(batch))
+        case "feedback.report":
+            return try .success(feedbackReport(args))
+        case "feedback.digest":
+            let schedule = DigestSchedule(config: loop.sync { config.feedback.digest })
+            let yesterday = schedule.label(clock.now().addingTimeInterval(-86400))
+            let plans = args["plan"].map { [$0] }
+            return try .success(
+                digests.queue.sync { try digests.write(day: args["day"] ?? yesterday, plans: plans, force: true) }
+            )
+        default:
+            throw ControlError("unknown command '\(request.command)'")
+        }
+    }
+
+    private func addFeedback(_ args: [String: String]) throws -> FeedbackRecord {
+        let settings = loop.sync { (config.feedback, config.terminals) }
+        guard let rating = args["rating"].flatMap(Int.init), (1...5).contains(rating) else {
+            throw ControlError("--rating must be a whole number from 1 to 5")
+        }
+        let category = args["category"].map { $0.lowercased() } ?? "other"
+        guard settings.0.categories.contains(category) else {
+            throw ControlError(
+                "unknown category '\(category)' (known: \(settings.0.categories.joined(separator: ", ")))"
+            )
+        }
+        guard let source = FeedbackSource(rawValue: (args["source"] ?? "customer").lowercased()) else {
+            throw ControlError("--source must be customer or cashier")
+        }
+        guard (args["comment"] ?? "").count <= 4000 else {
+            throw ControlError("--comment is longer than 4000 characters")
+        }
+        if let provider = args["provider"], CreditProvider(rawValue: provider) == nil {
+            throw ControlError("unknown provider '\(provider)'")
+        }
+        var time = clock.now()
+        if let text = args["time"] {
+            guard
+                let parsed = FeedbackTime.parse(
+                    text,
+                    timeZone: TimeZone(identifier: settings.0.digest.timeZone) ?? .gmt
+                )
+            else { throw ControlError("--time '\(text)' is not a date such as 2026-11-20 14:30") }
+            time = parsed
+        }
+        let (terminal, store) = try Self.resolve(terminal: args["terminal"], store: args["store"], settings.1)
+        let record = FeedbackRecord(
+            uid: "operator:\(UUID().uuidString.lowercased())",
+            origin: .operator_,
+            terminal: terminal,
+            store: store,
+            provider: args["provider"],
+            source: source,
+            rating: rating,
+            category: category,
+            comment: args["comment"] ?? "",
+            time: time
+        )
+        _ = try engine.queue.sync { try engine.record([record]) }
+        var metadata: Logger.Metadata = [
+            "MESSAGE_ID": "\(MessageID.feedbackRecorded)", "FEEDBACK_ORIGIN": "operator", "STORE_ID": "\(store)",
+            "FEEDBACK_CATEGORY": "\(category)", "FEEDBACK_RATING": "\(rating)", "FEEDBACK_COUNT": "1",
+        ]
+        if let terminal { metadata["TERMINAL_ID"] = "\(terminal)" }
+        logger.info(
+            "feedback added by an operator for store \(store): \(category), rated \(rating)",
+            metadata: metadata
+        )
+        return record
+    }
+
+    /// Checks every row against the inventory and taxonomy, then stores all of them in one transaction, or none
+    /// when a row is bad and the import is all-or-nothing.
+    private func importFeedback(_ batch: FeedbackImportRequest) throws -> FeedbackImportResult {
+        let (settings, terminals) = loop.sync { (config.feedback, config.terminals) }
+        var errors = batch.errors
+        var records: [FeedbackRecord] = []
+        for row in batch.rows {
+            do {
+                guard settings.categories.contains(row.category) else {
+                    throw ControlError(
+                        "unknown category '\(row.category)' (known: \(settings.categories.joined(separator: ", ")))"
+                    )
+                }
+                let (terminal, store) = try Self.resolve(terminal: row.terminal, store: row.store, terminals)
+                records.append(
+                    FeedbackRecord(
+                        uid: row.uid,
+                        origin: .survey,
+                        terminal: terminal,
+                        store: store,
+                        provider: row.provider,
+                        source: row.source,
+                        rating: row.rating,
+                        category: row.category,
+                        comment: row.comment,
+                        time: row.time
+                    )
+                )
+            } catch {
+                errors.append(FeedbackRowError(line: row.line, reason: "\(error)"))
+            }
+        }
+        errors.sort { $0.line < $1.line }
+        guard errors.isEmpty || batch.skipBad else {
+            return FeedbackImportResult(file: batch.file, applied: false, imported: 0, duplicates: 0, errors: errors)
+        }
+        let fresh = try engine.queue.sync { try engine.record(records) }
+        var categories: [String: Int] = [:]
+        for record in fresh { categories[record.category, default: 0] += 1 }
+        let counts = "\(records.count - fresh.count) already stored, \(errors.count) rows skipped"
+        logger.info(
+            "imported \(fresh.count) feedback entries from \(batch.file) (\(counts))",
+            metadata: [
+                "MESSAGE_ID": "\(MessageID.feedbackRecorded)", "FEEDBACK_ORIGIN": "survey",
+                "FEEDBACK_COUNT": "\(fresh.count)", "FEEDBACK_DUPLICATES": "\(records.count - fresh.count)",
+                "FEEDBACK_SKIPPED": "\(errors.count)",
+                "CATEGORY_COUNTS":
+                    "\(categories.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))",
+            ]
+        )
+        return FeedbackImportResult(
+            file: batch.file,
+            applied: true,
+            imported: fresh.count,
+            duplicates: records.count - fresh.count,
+            errors: errors
+        )
+    }
+
+    private func feedbackReport(_ args: [String: String]) throws -> FeedbackReport {
+        let (settings, cutovers) = engine.queue.sync { (engine.config.feedback, engine.feedbackCutovers()) }
+        let now = clock.now()
+        var since: Date?
+        if let text = args["since"] {
+            if let ago = DurationText.parse(text) {
+                since = now.addingTimeInterval(-ago.seconds)
+            } else if let date = FeedbackTime.parse(
+                text,
+                timeZone: TimeZone(identifier: settings.digest.timeZone) ?? .gmt
+            ) {
+                since = date
+            } else {
+                throw ControlError("--since '\(text)' is neither a date (2026-11-01) nor a duration (7d)")
+            }
+        }
+        var stores = args["store"].map { Set([$0]) }
+        var planTerminals: Set<String>?
+        if let plan = args["plan"] {
+            guard let scope = runner.queue.sync(execute: { runner.feedbackScopes(finished: true) })[plan] else {
+                throw ControlError("no plan '\(plan)'")
+            }
+            planTerminals = scope.terminals
+            stores = stores.map { $0.intersection(scope.stores) } ?? scope.stores
+        }
+        var records = try store.feedback(from: since, stores: stores)
+        if let planTerminals { records = records.filter { $0.terminal.map(planTerminals.contains) ?? true } }
+        return FeedbackReport.build(
+            records,
+            cutover: { cutovers.cutover(of: $0) },
+            storeCutover: { cutovers.stores[$0] },
+            config: settings,
+            filters: (since, args["plan"], args["store"]),
+            now: now
+        )
+    }
+
+    /// A terminal (whose store is implied) or a store, both known to the inventory.
+    private static func resolve(terminal: String?, store: String?, _ terminals: [Terminal]) throws -> (String?, String)
+    {
+        if let id = terminal, !id.isEmpty {
+            guard let known = terminals.first(where: { $0.id == id }) else {
+                throw ControlError("unknown terminal '\(id)'")
+            }
+            if let store, !store.isEmpty, store != known.store {
+                throw ControlError("terminal \(id) belongs to store \(known.store), not \(store)")
+            }
+            return (id, known.store)
+        }
+        guard let store, !store.isEmpty else { throw ControlError("name a terminal or a store") }
+        guard terminals.contains(where: { $0.store == store }) else { throw ControlError("unknown store '\(store)'") }
+        return (nil, store)
+    }
+}
