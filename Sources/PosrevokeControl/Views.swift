@@ -11,6 +11,9 @@ public struct StatusView: Sendable, Codable {
     public var pollsSkipped: Int
     public var latenessP99Milliseconds: Double
     public var journalDropped: Int
+    /// Terminal feedback entries stored since start, and those delivered again and ignored.
+    public var feedbackStored: Int
+    public var feedbackDuplicates: Int
     public var plans: [String: Int]
     public var jobs: [String: Int]
 
@@ -23,6 +26,8 @@ public struct StatusView: Sendable, Codable {
         pollsSkipped: Int,
         latenessP99Milliseconds: Double,
         journalDropped: Int,
+        feedbackStored: Int = 0,
+        feedbackDuplicates: Int = 0,
         plans: [String: Int],
         jobs: [String: Int]
     ) {
@@ -34,6 +39,8 @@ public struct StatusView: Sendable, Codable {
         self.pollsSkipped = pollsSkipped
         self.latenessP99Milliseconds = latenessP99Milliseconds
         self.journalDropped = journalDropped
+        self.feedbackStored = feedbackStored
+        self.feedbackDuplicates = feedbackDuplicates
         self.plans = plans
         self.jobs = jobs
     }

@@ -82,7 +82,7 @@ enum FeedbackText {
 
     /// A CSV field, quoted when it needs to be.
     static func field(_ text: String) -> String {
-        guard text.contains(where: { [",", "\"", "\n", "\r"].contains($0) }) else { return text }
+        guard text.unicodeScalars.contains(where: { [",", "\"", "\n", "\r"].contains($0) }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

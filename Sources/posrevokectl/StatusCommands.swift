@@ -16,6 +16,7 @@ struct Status: ParsableCommand {
                 ("polls", "\(status.pollsLaunched) started, \(status.pollsSkipped) skipped"),
                 ("lateness p99", String(format: "%.1f ms", status.latenessP99Milliseconds)),
                 ("journal drops", String(status.journalDropped)),
+                ("feedback", "\(status.feedbackStored) entries stored, \(status.feedbackDuplicates) delivered again"),
                 (
                     "plans",
                     status.plans.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")

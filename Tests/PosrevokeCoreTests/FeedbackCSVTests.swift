@@ -36,6 +36,13 @@ struct FeedbackCSVTests {
         #expect(parsed.rows[2].category == "slow-checkout" && parsed.rows[2].source == .customer)
     }
 
+    @Test("line numbers stay right in files with CR-only line ends and quoted line breaks")
+    func classicMacLineEnds() throws {
+        let parsed = try parse("time,store,rating,comment\r2026-11-20,s-1,3,\"a\rb\"\r2026-11-20,s-1,9,x\r")
+        #expect(parsed.rows.first?.comment == "a\rb")
+        #expect(parsed.errors.map(\.line) == [4])
+    }
+
     @Test("every bad row is reported with its own line and reason; good rows survive")
     func badRows() throws {
         let text = """

@@ -83,6 +83,20 @@ struct FeedbackRuleTests {
         #expect(step((60, 8), at: 180).map(\.phase) == [.resolved])
     }
 
+    @Test("a store alert is not retired with a terminal that happens to share the store's id")
+    func storeAndTerminalIDs() {
+        var book = AlertBook()
+        let condition = NegativeFeedbackRule.evaluate(
+            store: "shop-9",
+            stats: stats(baseline: (100, 10), recent: (40, 30)),
+            config: rule
+        )
+        _ = book.apply([condition], store: "shop-9", config: DetectionSection(), now: t0)
+        let (update, removed) = book.retire(terminals: ["shop-9"], now: t0)
+        #expect(removed.isEmpty && update.announcements.isEmpty)
+        #expect(book.firingCount == 1)
+    }
+
     @Test("a firing negative-feedback alert on a store of the last wave fails its gate; other stores do not")
     func gate() {
         let config = PlanConfig(id: "p")
@@ -138,6 +152,21 @@ struct FeedbackRuleTests {
         #expect(day?.start == Date(timeIntervalSince1970: 1_795_536_000) && day?.duration == 86400)
         #expect(schedule.interval(of: "yesterday") == nil)
         #expect(schedule.interval(of: "2026-13-45") == nil)
+    }
+
+    @Test("across a daylight-saving change the digest keeps its wall-clock time")
+    func daylightSaving() {
+        var config = DigestConfig()
+        config.at = "08:00"
+        config.timeZone = "Europe/Berlin"
+        let schedule = DigestSchedule(config: config)
+        // 2026-03-29 is the spring change in Berlin: 08:00 CEST is 06:00 UTC.
+        let eight = Date(timeIntervalSince1970: 1_774_764_000)
+        #expect(schedule.dueDay(now: eight.addingTimeInterval(-1)) == nil)
+        #expect(schedule.dueDay(now: eight) == "2026-03-28")
+        #expect(schedule.nextDue(after: eight.addingTimeInterval(-3600)) == eight)
+        // Half past midnight after the 23-hour day, yesterday is that day.
+        #expect(schedule.yesterday(of: Date(timeIntervalSince1970: 1_774_823_400)) == "2026-03-29")
     }
 
     @Test("the digest counts by category and store and compares with the baseline, without comments")

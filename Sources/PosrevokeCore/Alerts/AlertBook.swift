@@ -76,7 +76,7 @@ public struct AlertBook: Sendable {
     public mutating func retire(terminals: Set<String>, now: Date) -> (update: Update, removed: [AlertKey]) {
         var update = Update()
         var removed: [AlertKey] = []
-        for (key, record) in records where terminals.contains(key.terminal) {
+        for (key, record) in records where !key.kind.isPerStore && terminals.contains(key.terminal) {
             if record.machine.isFiring {
                 var resolved = record
                 resolved.summary = "terminal removed from the inventory"

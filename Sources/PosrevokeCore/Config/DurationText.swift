@@ -6,13 +6,19 @@ public enum DurationText {
         ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400),
     ]
 
+    /// 100 years in milliseconds: the longest duration accepted.
+    static let longest = 100 * 365.25 * 86400 * 1000.0
+
     /// Returns `nil` for anything that is not a non-negative number followed by one known unit.
     public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         for unit in units.sorted(by: { $0.suffix.count > $1.suffix.count }) where trimmed.hasSuffix(unit.suffix) {
             let number = trimmed.dropLast(unit.suffix.count)
             guard let value = Double(number), value >= 0, value.isFinite, number.first != "+" else { return nil }
-            return .milliseconds(Int64((value * unit.seconds * 1000).rounded()))
+            let milliseconds = (value * unit.seconds * 1000).rounded()
+            // Nothing the daemon schedules is meant to be longer than a century; beyond it, arithmetic overflows.
+            guard milliseconds <= Self.longest else { return nil }
+            return .milliseconds(Int64(milliseconds))
         }
         return nil
     }

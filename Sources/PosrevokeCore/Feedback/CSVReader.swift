@@ -54,6 +54,12 @@ struct CSVReader {
                         afterQuote = true
                         pending = next
                     }
+                } else if scalar == "\r" {
+                    // A line break inside a quoted field: CRLF counts once (at its LF), a lone CR counts itself.
+                    field.append(scalar)
+                    let next = scalars.next()
+                    if next != "\n" { line += 1 }
+                    pending = next
                 } else {
                     if scalar == "\n" { line += 1 }
                     field.append(scalar)

@@ -82,20 +82,28 @@ public struct DigestSchedule: Sendable {
     /// The day (`yyyy-MM-dd`) whose digest is due at `now`, or nil before today's digest time.
     /// A daemon that was down for days sends only yesterday's.
     public func dueDay(now: Date) -> String? {
+        guard now >= digestTime(on: now) else { return nil }
+        return yesterday(of: now)
+    }
+
+    /// The local day before the one `now` falls on.
+    public func yesterday(of now: Date) -> String {
         let today = calendar.startOfDay(for: now)
-        guard now >= today.addingTimeInterval(Double(minuteOfDay) * 60),
-            let yesterday = calendar.date(byAdding: .day, value: -1, to: today)
-        else { return nil }
-        return label(yesterday)
+        return label(calendar.date(byAdding: .day, value: -1, to: today) ?? today.addingTimeInterval(-86400))
     }
 
     /// The next moment a digest falls due after `now`.
     public func nextDue(after now: Date) -> Date {
-        let today = calendar.startOfDay(for: now)
-        let at = today.addingTimeInterval(Double(minuteOfDay) * 60)
+        let at = digestTime(on: now)
         if at > now { return at }
-        let tomorrow = calendar.date(byAdding: .day, value: 1, to: today) ?? today.addingTimeInterval(86400)
-        return tomorrow.addingTimeInterval(Double(minuteOfDay) * 60)
+        let tomorrow = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: now)) ?? now
+        return digestTime(on: tomorrow)
+    }
+
+    /// `at` on the local day of `date`, by the wall clock (so a daylight-saving change does not move it).
+    private func digestTime(on date: Date) -> Date {
+        calendar.date(bySettingHour: minuteOfDay / 60, minute: minuteOfDay % 60, second: 0, of: date)
+            ?? calendar.startOfDay(for: date).addingTimeInterval(Double(minuteOfDay) * 60)
     }
 
     /// `[start, end)` of a `yyyy-MM-dd` day in the digest's time zone.

@@ -52,7 +52,7 @@ public struct FeedbackRecord: Sendable, Codable, Equatable {
 
     /// A terminal's entry, keyed so the same id from another terminal is a different entry.
     public init(_ entry: FeedbackEntry, terminal: Terminal) {
-        let cancelled = terminal.providers.keys.sorted()
+        let cancelled = terminal.providers.filter { $0.value.state == .cancelled }.keys.sorted()
         self.init(
             uid: "terminal:\(terminal.id):\(entry.id)",
             origin: .terminal,

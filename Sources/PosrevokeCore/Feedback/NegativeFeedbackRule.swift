@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How many entries, and how many of them negative.
 public struct FeedbackTally: Sendable, Equatable, Codable {

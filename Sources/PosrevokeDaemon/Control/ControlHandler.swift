@@ -93,6 +93,7 @@ extension Daemon {
     private func status() -> StatusView {
         let (line, stats) = loop.sync { (statusLine(), scheduler.snapshot()) }
         let counts = runner.counts()
+        let engineStats = engine.published.withLock { $0 }
         return StatusView(
             statusLine: line.text,
             terminals: line.terminals,
@@ -102,6 +103,8 @@ extension Daemon {
             pollsSkipped: stats.counters.skippedBusy + stats.counters.skippedLate,
             latenessP99Milliseconds: Double(stats.latenessP99) / 1e6,
             journalDropped: line.dropped,
+            feedbackStored: engineStats.feedback,
+            feedbackDuplicates: engineStats.feedbackDuplicates,
             plans: counts.plans,
             jobs: counts.jobs
         )
@@ -127,7 +130,8 @@ extension Daemon {
                     }
                 ),
                 cursor: inventory.cursor(terminal.id),
-                firing: firing.filter { $0.terminal == terminal.id }.map(\.kind.rawValue).sorted()
+                firing: firing.filter { !$0.kind.isPerStore && $0.terminal == terminal.id }.map(\.kind.rawValue)
+                    .sorted()
             )
         }
     }

@@ -53,10 +53,12 @@ final class ControlServer: @unchecked Sendable {
         var tv = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         // The request is always read first, even from a peer about to be refused: closing on a client that is
-        // still writing would cut it off with EPIPE before it could read why.
-        let request = readRequest(client)
+        // still writing would cut it off with EPIPE before it could read why. Only a peer that may use the socket
+        // may send a large request (a survey import).
+        let refusal = Self.refusal(client)
+        let request = readRequest(client, limit: refusal == nil ? 64 << 20 : 64 << 10)
         let response: ControlResponse
-        if let refusal = Self.refusal(client) {
+        if let refusal {
             response = .failure(refusal)
         } else if let request {
             response = handler(request)
@@ -68,10 +70,10 @@ final class ControlServer: @unchecked Sendable {
         _ = UnixSocket.writeAll(client, data)
     }
 
-    private func readRequest(_ client: Int32) -> ControlRequest? {
+    private func readRequest(_ client: Int32, limit: Int) -> ControlRequest? {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while data.count < 64 << 20 {
+        while data.count < limit {
             let n = read(client, &buffer, buffer.count)
             if n <= 0 { break }
             data.append(contentsOf: buffer[0..<n])

@@ -50,25 +50,27 @@ final class Digests: @unchecked Sendable {
             for plan in wanted where scopes[plan] == nil { throw ControlError("no unfinished plan '\(plan)'") }
             scopes = scopes.filter { wanted.contains($0.key) }
         }
+        // Checked first, so the check every few seconds after the digest time costs one read per plan.
+        if !force { scopes = try scopes.filter { try !store.digestSent(plan: $0.key, day: day) } }
         guard !scopes.isEmpty else { return [] }
         let entries = try store.feedback(from: interval.start, until: interval.end)
-        let stats = try store.feedbackStats(
-            terminals: cutovers.terminals,
-            stores: cutovers.stores,
-            feedback: config.feedback,
-            rule: config.detection.negativeFeedback,
-            now: clock.now()
-        )
         var written: [DigestView] = []
         for (plan, scope) in scopes.sorted(by: { $0.key < $1.key }) {
-            if !force, try store.digestSent(plan: plan, day: day) { continue }
             let mine = entries.filter { entry in
                 entry.terminal.map(scope.terminals.contains) ?? scope.stores.contains(entry.store)
             }
+            // The baseline of the same entries the day counts: the plan's terminals and its stores' own entries.
+            let stats = try store.feedbackStats(
+                terminals: cutovers.terminals.filter { scope.terminals.contains($0.key) },
+                stores: cutovers.stores.filter { scope.stores.contains($0.key) },
+                feedback: config.feedback,
+                rule: config.detection.negativeFeedback,
+                now: clock.now()
+            )
             var baseline = FeedbackTally()
-            for store in scope.stores {
-                baseline.count += stats[store]?.baseline.count ?? 0
-                baseline.negative += stats[store]?.baseline.negative ?? 0
+            for tally in stats.values {
+                baseline.count += tally.baseline.count
+                baseline.negative += tally.baseline.negative
             }
             let digest = FeedbackDigest.build(
                 plan: plan,

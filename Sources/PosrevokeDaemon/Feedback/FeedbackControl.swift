@@ -19,7 +19,7 @@ extension Daemon {
             return try .success(feedbackReport(args))
         case "feedback.digest":
             let schedule = DigestSchedule(config: loop.sync { config.feedback.digest })
-            let yesterday = schedule.label(clock.now().addingTimeInterval(-86400))
+            let yesterday = schedule.yesterday(of: clock.now())
             let plans = args["plan"].map { [$0] }
             return try .success(
                 digests.queue.sync { try digests.write(day: args["day"] ?? yesterday, plans: plans, force: true) }

@@ -206,7 +206,7 @@ package struct Silence: Sendable, Codable, Equatable {
     /// A matcher is an alert key, an alert kind, a terminal id, or `store:<id>`.
     package func matches(_ key: AlertKey, store: String, at now: Date) -> Bool {
         now < until
-            && (matcher == key.description || matcher == key.kind.rawValue || matcher == key.terminal
-                || matcher == "store:\(store)")
+            && (matcher == key.description || matcher == key.kind.rawValue
+                || (!key.kind.isPerStore && matcher == key.terminal) || matcher == "store:\(store)")
     }
 }
