@@ -7,12 +7,15 @@ let package = Package(
     products: [
         .executable(name: "posrevoked", targets: ["posrevoked"]),
         .executable(name: "posrevokectl", targets: ["posrevokectl"]),
+        .executable(name: "posrevoke-sim", targets: ["posrevoke-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
@@ -47,9 +50,22 @@ let package = Package(
                 "PosrevokeCore",
                 "PosrevokeSimulation",
                 "PosrevokeSystemd",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The simulated fleet served over HTTP (terminal-agent protocol v1), for demos, tests and benchmarks.
+        .executableTarget(
+            name: "posrevoke-sim",
+            dependencies: [
+                "PosrevokeCore",
+                "PosrevokeSimulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(

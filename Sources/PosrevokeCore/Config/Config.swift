@@ -133,7 +133,45 @@ public struct ScenarioConfig: Sendable, Equatable {
     public var updateDuration: Duration = .seconds(6)
     /// Stores whose customers take the cutover badly: far more negative feedback afterwards.
     public var unhappyStores: [String] = []
+    /// Faults `posrevoke-sim` plays on its HTTP answers (the in-process driver ignores them).
+    public var agentFaults: [AgentFault] = []
     public init() {}
+}
+
+/// A misbehaviour of a terminal agent served by `posrevoke-sim`, on a share of its answers.
+public struct AgentFault: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// 500 with an error body.
+        case serverError = "server-error"
+        /// A body that is not JSON.
+        case malformedJSON = "malformed-json"
+        /// A 2 MiB body.
+        case oversized
+        /// A transaction page whose seqs go backwards.
+        case seqBackwards = "seq-backwards"
+        /// The body trickles out a few bytes at a time.
+        case slowDrip = "slow-drip"
+        /// The connection is dropped halfway through the answer.
+        case reset
+        /// No answer at all for a minute.
+        case hang
+        /// Extra delay before answering.
+        case latency
+    }
+
+    public var terminal: String
+    public var kind: Kind
+    /// Share of requests it hits, 0 to 1.
+    public var share: Double
+    /// For `latency` and `slow-drip`: the delay (per chunk for `slow-drip`).
+    public var delay: Duration
+
+    public init(terminal: String, kind: Kind, share: Double, delay: Duration) {
+        self.terminal = terminal
+        self.kind = kind
+        self.share = share
+        self.delay = delay
+    }
 }
 
 /// A terminal that stops answering polls for a while.

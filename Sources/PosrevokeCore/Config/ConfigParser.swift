@@ -6,9 +6,10 @@ import Yams
 /// Unknown keys are errors: a typo in a threshold must never fall back silently to the default.
 public enum ConfigParser {
     /// The drivers a terminal may name.
-    public static let knownDrivers = ["simulated"]
+    public static let knownDrivers = ["simulated", "agent"]
 
-    public static func parse(yaml: String) throws(ConfigErrors) -> DaemonConfig {
+    /// - Parameter directory: where a relative `terminals_file` is looked for (the config file's directory).
+    public static func parse(yaml: String, directory: String? = nil) throws(ConfigErrors) -> DaemonConfig {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -19,6 +20,7 @@ public enum ConfigParser {
         guard let root else { return config }
         let reader = NodeReader()
         read(root, into: &config, reader)
+        if let node = root.mapping?["terminals_file"] { readTerminalsFile(node, directory: directory, &config, reader) }
         if reader.issues.isEmpty { crossCheck(config, reader) }
         guard reader.issues.isEmpty else { throw ConfigErrors(reader.issues) }
         return config
@@ -32,7 +34,32 @@ public enum ConfigParser {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigErrors([ConfigIssue(path: "", line: nil, message: "\(path) is not valid UTF-8")])
         }
-        return try parse(yaml: text)
+        return try parse(yaml: text, directory: (path as NSString).deletingLastPathComponent)
+    }
+
+    /// `terminals_file:` names a YAML list of terminals (as `posrevoke-sim --inventory-out` writes), appended to
+    /// `terminals:`. Read again on every reload.
+    private static func readTerminalsFile(
+        _ node: Node,
+        directory: String?,
+        _ config: inout DaemonConfig,
+        _ r: NodeReader
+    ) {
+        guard let name = r.string(node, "terminals_file") else { return }
+        let path = name.hasPrefix("/") ? name : ((directory ?? ".") as NSString).appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
+            r.report("terminals_file", node, "cannot read \(path)")
+            return
+        }
+        do {
+            guard let list = try Yams.compose(yaml: text) else { return }
+            let before = r.issues.count
+            config.terminals += TerminalReader.read(list, defaultInterval: config.polling.interval, r)
+            for index in before..<r.issues.count { r.issues[index].message += " (in \(path))" }
+        } catch {
+            r.report("terminals_file", node, "\(path) is not valid YAML: \(error)")
+        }
     }
 
     private static func syntaxIssue(_ error: any Error) -> ConfigIssue {
@@ -59,7 +86,7 @@ public enum ConfigParser {
     private static func read(_ root: Node, into config: inout DaemonConfig, _ r: NodeReader) {
         let sections = [
             "daemon", "polling", "detection", "alerts", "store", "simulation", "jobs", "platform", "feedback", "plans",
-            "terminals",
+            "terminals", "terminals_file",
         ]
         guard let map = r.mapping(root, "", keys: sections) else { return }
         if let node = map["daemon"] { readDaemon(node, &config.daemon, r) }
@@ -224,6 +251,9 @@ public enum ConfigParser {
         let scenario = config.simulation.scenario
         for (index, id) in scenario.missedUpdate.enumerated() where !seen.contains(id) {
             r.report("simulation.scenario.missed_update[\(index)]", nil, "unknown terminal '\(id)'")
+        }
+        for (index, fault) in scenario.agentFaults.enumerated() where !seen.contains(fault.terminal) {
+            r.report("simulation.scenario.agent_faults[\(index)].terminal", nil, "unknown terminal '\(fault.terminal)'")
         }
         for (index, window) in scenario.offline.enumerated() where !seen.contains(window.terminal) {
             r.report("simulation.scenario.offline[\(index)].terminal", nil, "unknown terminal '\(window.terminal)'")

@@ -4,7 +4,7 @@ import Yams
 /// Strict, error-collecting reads of a YAML node tree: wrong types, out-of-range values and unknown keys
 /// each become a `ConfigIssue` with a key path and line, and reading goes on so one pass reports them all.
 final class NodeReader {
-    private(set) var issues: [ConfigIssue] = []
+    var issues: [ConfigIssue] = []
 
     func report(_ path: String, _ node: Node?, _ message: String) {
         issues.append(ConfigIssue(path: path, line: node?.mark.map(\.line), message: message))

@@ -5,11 +5,14 @@ enum ScenarioReader {
     static func read(_ node: Node, _ p: String, _ s: inout ScenarioConfig, _ r: NodeReader) {
         let keys = [
             "missed_update", "still_trying_share", "offline", "error_bursts", "peripheral_share",
-            "hardware_removal_after", "update_duration", "unhappy_stores",
+            "hardware_removal_after", "update_duration", "unhappy_stores", "agent_faults",
         ]
         guard let m = r.mapping(node, p, keys: keys) else { return }
         if let n = m["missed_update"], let items = r.sequence(n, "\(p).missed_update") {
             s.missedUpdate = items.enumerated().compactMap { r.string($1, "\(p).missed_update[\($0)]") }
+        }
+        if let n = m["agent_faults"], let items = r.sequence(n, "\(p).agent_faults") {
+            s.agentFaults = items.enumerated().compactMap { readFault($1, "\(p).agent_faults[\($0)]", r) }
         }
         if let n = m["unhappy_stores"], let items = r.sequence(n, "\(p).unhappy_stores") {
             s.unhappyStores = items.enumerated().compactMap { r.string($1, "\(p).unhappy_stores[\($0)]") }
@@ -27,6 +30,23 @@ enum ScenarioReader {
         if let n = m["error_bursts"], let items = r.sequence(n, "\(p).error_bursts") {
             s.errorBursts = items.enumerated().compactMap { readBurst($1, "\(p).error_bursts[\($0)]", r) }
         }
+    }
+
+    private static func readFault(_ node: Node, _ p: String, _ r: NodeReader) -> AgentFault? {
+        guard let m = r.mapping(node, p, keys: ["terminal", "fault", "share", "delay"]) else { return nil }
+        for key in ["terminal", "fault"] where m[key] == nil { r.report("\(p).\(key)", node, "is required") }
+        guard let terminalNode = m["terminal"], let terminal = r.string(terminalNode, "\(p).terminal"),
+            let faultNode = m["fault"], let text = r.string(faultNode, "\(p).fault")
+        else { return nil }
+        guard let kind = AgentFault.Kind(rawValue: text) else {
+            let known = AgentFault.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            r.report("\(p).fault", faultNode, "unknown fault '\(text)' (known: \(known))")
+            return nil
+        }
+        let share = m["share"].map { r.double($0, "\(p).share", min: 0, max: 1) } ?? .some(1)
+        let delay = m["delay"].map { r.duration($0, "\(p).delay") } ?? .some(.milliseconds(200))
+        guard let share, let delay else { return nil }
+        return AgentFault(terminal: terminal, kind: kind, share: share, delay: delay)
     }
 
     private static func readOffline(_ node: Node, _ p: String, _ r: NodeReader) -> OfflineWindow? {

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reads the `terminals:` inventory: id, store, tags, driver and per-provider cancellation state.
@@ -10,7 +11,7 @@ enum TerminalReader {
     }
 
     private static func readOne(_ node: Node, _ p: String, defaultInterval: Duration, _ r: NodeReader) -> Terminal? {
-        let keys = ["id", "store", "tags", "driver", "poll_interval", "providers"]
+        let keys = ["id", "store", "tags", "driver", "poll_interval", "providers", "url", "token_file"]
         guard let m = r.mapping(node, p, keys: keys) else { return nil }
         guard let idNode = m["id"] else {
             r.report("\(p).id", node, "is required")
@@ -42,6 +43,22 @@ enum TerminalReader {
         m["poll_interval"].flatMap { r.duration($0, "\(p).poll_interval", positive: true) }
             .map { terminal.pollInterval = $0 }
         if let n = m["providers"] { terminal.providers = readProviders(n, "\(p).providers", r) }
+        if let n = m["url"], let url = r.string(n, "\(p).url") {
+            if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
+                terminal.url = url.hasSuffix("/") ? String(url.dropLast()) : url
+            } else {
+                r.report("\(p).url", n, "must be an http:// or https:// URL with a host")
+            }
+        }
+        m["token_file"].flatMap { r.string($0, "\(p).token_file") }.map { terminal.tokenFile = $0 }
+        if terminal.driver == "agent", m["url"] == nil {
+            r.report("\(p).url", node, "is required for driver: agent")
+        }
+        if terminal.driver != "agent" {
+            for key in ["url", "token_file"] where m[key] != nil {
+                r.report("\(p).\(key)", m[key], "only applies to driver: agent")
+            }
+        }
         return terminal
     }
 

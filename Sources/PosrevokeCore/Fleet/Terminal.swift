@@ -33,6 +33,9 @@ public struct Terminal: Sendable, Equatable, Identifiable {
     public var driver: String
     public var pollInterval: Duration
     public var providers: [CreditProvider: ProviderCancellation]
+    /// `driver: agent`: the agent's base URL (`http(s)://host:port/path`) and the file holding its bearer token.
+    public var url: String?
+    public var tokenFile: String?
 
     public init(
         id: String,

@@ -47,9 +47,16 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     case unreachable(String)
     case timedOut(Duration)
     case unsupported(String)
+    /// The terminal answered with something protocol v1 does not allow.
+    case protocolViolation(String)
+    /// The terminal refused the request (401 without a valid token, 404, 429, 5xx…).
+    case rejected(status: Int, code: String, message: String)
 
     public var description: String {
         switch self {
+        case .protocolViolation(let what): "protocol error: \(what)"
+        case .rejected(let status, let code, let message):
+            "HTTP \(status) \(code)\(message.isEmpty ? "" : ": \(message)")\(status == 401 ? " (check token_file)" : "")"
         case .unreachable(let reason): "unreachable: \(reason)"
         case .timedOut(let limit): "no answer within \(DurationText.format(limit))"
         case .unsupported(let what): "not supported by this driver: \(what)"

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Dispatch
 import Foundation
 public import Logging
@@ -24,6 +25,7 @@ public final class Daemon: @unchecked Sendable {
     let runner: JobRunner
     let backups: Backups
     let digests: Digests
+    private let httpClient: HTTPClient
     private var control: ControlServer?
     let scheduler: PollScheduler
     private var pollers: [String: Poller] = [:]
@@ -53,6 +55,7 @@ public final class Daemon: @unchecked Sendable {
         )
         platform = SimulatedPlatform(settings: config.platform.simulation, store: simulation)
         backups = Backups(stateDirectory: directory)
+        httpClient = HTTPClient.forAgents(maxConnectionsPerHost: config.polling.maxConcurrent)
         inventory.replace(config.terminals)
         engine = Engine(
             config: config,
@@ -67,7 +70,7 @@ public final class Daemon: @unchecked Sendable {
             config: config,
             store: store,
             engine: engine,
-            drivers: Self.drivers(fleet: fleet, clock: clock),
+            drivers: Self.drivers(fleet: fleet, clock: clock, client: httpClient, timeout: config.polling.timeout),
             platforms: Self.platforms(config, platform: platform, clock: clock),
             backups: backups,
             clock: clock,
@@ -156,7 +159,7 @@ public final class Daemon: @unchecked Sendable {
     }
 
     private func rebuildPollers() {
-        pollers = Self.drivers(fleet: fleet, clock: clock).mapValues {
+        pollers = drivers().mapValues {
             var poller = Poller(driver: $0, timeout: config.polling.timeout, pageLimit: config.polling.pageLimit)
             poller.feedbackPageLimit = config.feedback.pageLimit
             return poller
@@ -164,8 +167,21 @@ public final class Daemon: @unchecked Sendable {
         inventory.clearFeedbackUnsupported()
     }
 
-    private static func drivers(fleet: SimulatedFleet, clock: SystemClock) -> [String: any TerminalDriver] {
-        ["simulated": SimulatedDriver(fleet: fleet, clock: clock)]
+    /// One driver per `driver:` value. The agent driver shares one pooled HTTP client for the daemon's life.
+    private func drivers() -> [String: any TerminalDriver] {
+        Self.drivers(fleet: fleet, clock: clock, client: httpClient, timeout: config.polling.timeout)
+    }
+
+    private static func drivers(
+        fleet: SimulatedFleet,
+        clock: SystemClock,
+        client: HTTPClient,
+        timeout: Duration
+    ) -> [String: any TerminalDriver] {
+        [
+            "simulated": SimulatedDriver(fleet: fleet, clock: clock),
+            "agent": AgentDriver(client: client, timeout: timeout),
+        ]
     }
 
     private static func platforms(
@@ -230,7 +246,7 @@ public final class Daemon: @unchecked Sendable {
         engine.queue.sync { engine.apply(candidate) }
         runner.apply(
             candidate,
-            drivers: Self.drivers(fleet: fleet, clock: clock),
+            drivers: drivers(),
             platforms: Self.platforms(candidate, platform: platform, clock: clock)
         )
         scheduler.reconcile(intervals: intervals(), maxConcurrent: candidate.polling.maxConcurrent)

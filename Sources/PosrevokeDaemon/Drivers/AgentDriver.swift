@@ -1,0 +1,158 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PosrevokeCore
+
+/// `driver: agent`: terminals (or store gateways) answering terminal-agent protocol v1 over HTTP(S).
+///
+/// One pooled HTTP client for every terminal; each answer is read up to 1 MiB and never buffered beyond it;
+/// every body is checked by `AgentDecoding`, so a misbehaving agent is an error for its terminal, never a crash.
+struct AgentDriver: TerminalDriver {
+    let client: HTTPClient
+    let timeout: Duration
+    static let maxBody = 1 << 20
+
+    func status(of terminal: Terminal) async throws -> TerminalStatus {
+        let data = try await call(terminal, .GET, "/v1/status")
+        return try checked { () throws(AgentProtocolError) in try AgentDecoding.status(data) }
+    }
+
+    func transactions(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> TransactionPage {
+        let data = try await call(terminal, .GET, "/v1/transactions?after=\(cursor)&limit=\(limit)")
+        return try checked { () throws(AgentProtocolError) in try AgentDecoding.transactions(data, after: cursor) }
+    }
+
+    func feedback(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> FeedbackPage {
+        let data: Data
+        do {
+            data = try await call(terminal, .GET, "/v1/feedback?after=\(cursor)&limit=\(limit)")
+        } catch DriverError.rejected(let status, _, _) where status == 404 {
+            // An agent without a feedback screen: not asked again until the next reload.
+            throw DriverError.unsupported("collecting feedback (the agent answers 404)")
+        }
+        return try checked { () throws(AgentProtocolError) in try AgentDecoding.feedback(data, after: cursor) }
+    }
+
+    func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws {
+        let verb = enabled ? "enable" : "disable"
+        let data = try await call(terminal, .POST, "/v1/payment-methods/\(provider.rawValue)/\(verb)")
+        let entry = try checked { () throws(AgentProtocolError) in
+            try AgentDecoding.decode(AgentWire.PaymentMethodEntry.self, from: data)
+        }
+        guard entry.enabled == enabled else {
+            throw DriverError.protocolViolation(
+                "\(verb) answered with the method still \(entry.enabled ? "on" : "off")"
+            )
+        }
+    }
+
+    func showNotice(id: String, text: String, on terminal: Terminal) async throws {
+        let now = Date()
+        let notice = AgentWire.Notice(id: id, text: text, from: now, until: now.addingTimeInterval(30 * 86400))
+        _ = try await call(terminal, .POST, "/v1/notices", body: try AgentWire.encoder.encode(notice))
+    }
+
+    func pushUpdate(id: String, removing providers: [CreditProvider], on terminal: Terminal) async throws {
+        let request = AgentWire.UpdateRequest(id: id, remove_providers: providers.map(\.rawValue))
+        _ = try await call(terminal, .POST, "/v1/updates", body: try AgentWire.encoder.encode(request))
+    }
+
+    func updateState(id: String, on terminal: Terminal) async throws -> (state: String, error: String?)? {
+        let escaped = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id
+        do {
+            let data = try await call(terminal, .GET, "/v1/updates/\(escaped)")
+            let update = try checked { () throws(AgentProtocolError) in
+                try AgentDecoding.decode(AgentWire.Update.self, from: data)
+            }
+            guard ["pending", "applying", "done", "failed"].contains(update.state) else {
+                throw DriverError.protocolViolation(
+                    "update state '\(update.state)' is not pending, applying, done or failed"
+                )
+            }
+            return (update.state, update.error)
+        } catch DriverError.rejected(let status, _, _) where status == 404 {
+            return nil
+        }
+    }
+
+    func selftest(on terminal: Terminal) async throws -> SelftestResult {
+        let data = try await call(terminal, .POST, "/v1/selftest")
+        let result = try checked { () throws(AgentProtocolError) in
+            try AgentDecoding.decode(AgentWire.Selftest.self, from: data)
+        }
+        return SelftestResult(
+            ok: result.ok,
+            checks: result.checks.map { .init(name: $0.name, ok: $0.ok, detail: $0.detail) }
+        )
+    }
+
+    /// One request; a 2xx body comes back, anything else becomes a `DriverError` that says what happened.
+    private func call(
+        _ terminal: Terminal,
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil
+    ) async throws
+        -> Data
+    {
+        guard let base = terminal.url else { throw DriverError.unsupported("a terminal without url:") }
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        request.headers.add(name: "accept", value: "application/json")
+        if let reference = terminal.tokenFile {
+            let token = try SecretFile(reference)
+            request.headers.add(name: "authorization", value: "Bearer \(token.reveal())")
+        }
+        if let body {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.nanoseconds)))
+            bytes = try await response.body.collect(upTo: Self.maxBody)
+        } catch is NIOTooManyBytesError {
+            throw DriverError.protocolViolation("answer larger than 1 MiB")
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw DriverError.timedOut(timeout)
+        } catch let error as DriverError {
+            throw error
+        } catch {
+            throw DriverError.unreachable("\(base): \(error)")
+        }
+        let data = Data(bytes.readableBytesView)
+        guard (200..<300).contains(response.status.code) else {
+            let failure = try? AgentWire.decoder.decode(AgentWire.Failure.self, from: data)
+            throw DriverError.rejected(
+                status: Int(response.status.code),
+                code: failure?.error ?? response.status.reasonPhrase,
+                message: failure?.message ?? ""
+            )
+        }
+        return data
+    }
+
+    private func checked<T>(_ decode: () throws(AgentProtocolError) -> T) throws -> T {
+        do {
+            return try decode()
+        } catch {
+            throw DriverError.protocolViolation(error.description)
+        }
+    }
+}
+
+extension HTTPClient {
+    /// The daemon's one client: pooled keep-alive connections, a connect timeout, no redirects.
+    static func forAgents(maxConnectionsPerHost: Int) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(3))
+        configuration.redirectConfiguration = .disallow
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost
+        )
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import PosrevokeCore
+import PosrevokeSimulation
+import Synchronization
+
+/// What the server should send back: a JSON answer, possibly spoiled by a scenario fault.
+struct AgentReply: Sendable {
+    var status: Int
+    var body: Data
+    var fault: AgentFault?
+}
+
+/// Terminal-agent protocol v1 for every simulated terminal, at `/t/{terminal}/v1/...`, answered from the same
+/// simulation engine the daemon's in-process driver uses.
+final class AgentRoutes: Sendable {
+    let fleet: SimulatedFleet
+    let token: String?
+    let faults: [String: [AgentFault]]
+    let seed: UInt64
+    private let counters = Mutex<[String: UInt64]>([:])
+
+    init(fleet: SimulatedFleet, token: String?, faults: [AgentFault], seed: UInt64) {
+        self.fleet = fleet
+        self.token = token
+        self.faults = Dictionary(grouping: faults, by: \.terminal)
+        self.seed = seed
+    }
+
+    func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> AgentReply {
+        let (path, query) = Self.split(uri)
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard parts.count >= 3, parts[0] == "t", parts[2] == "v1" else {
+            return Self.failure(404, "not_found", "no such resource: \(path)")
+        }
+        let terminal = parts[1]
+        if let token, authorization != "Bearer \(token)" {
+            return Self.failure(401, "unauthorized", "a valid bearer token is required")
+        }
+        let fault = draw(terminal)
+        var reply: AgentReply
+        do {
+            reply = try route(method, Array(parts.dropFirst(3)), terminal: terminal, query: query, body: body, now: now)
+        } catch is SimulatedFleet.Unreachable {
+            // An offline terminal does not answer at all: the connection closes without a reply.
+            return AgentReply(status: 0, body: Data(), fault: nil)
+        } catch let error as RouteError {
+            return Self.failure(error.status, error.code, error.message)
+        } catch {
+            return Self.failure(500, "internal", "\(error)")
+        }
+        reply.fault = fault
+        return reply
+    }
+
+    struct RouteError: Error {
+        var status: Int
+        var code: String
+        var message: String
+    }
+
+    private func route(
+        _ method: String,
+        _ rest: [String],
+        terminal: String,
+        query: [String: String],
+        body: Data,
+        now: Date
+    ) throws -> AgentReply {
+        let route = rest.joined(separator: "/")
+        if method == "GET" && route == "status" {
+            return try Self.json(200, AgentWire.Status(fleet.status(of: terminal, now: now)))
+        }
+        if method == "GET" && route == "transactions" {
+            let (after, limit) = try Self.cursor(query)
+            var page = AgentWire.Transactions(
+                try fleet.transactions(of: terminal, after: after, limit: limit, now: now)
+            )
+            if faults[terminal]?.contains(where: { $0.kind == .seqBackwards }) == true, page.transactions.count >= 2 {
+                page.transactions.reverse()
+            }
+            return try Self.json(200, page)
+        }
+        if method == "GET" && route == "feedback" {
+            let (after, limit) = try Self.cursor(query)
+            return try Self.json(
+                200,
+                AgentWire.Feedback(try fleet.feedback(of: terminal, after: after, limit: limit, now: now))
+            )
+        }
+        if method == "POST", rest.count == 3, rest[0] == "payment-methods", ["disable", "enable"].contains(rest[2]) {
+            guard let provider = CreditProvider(rawValue: rest[1]) else {
+                throw RouteError(status: 404, code: "unknown_provider", message: "no payment method \(rest[1])")
+            }
+            let enable = rest[2] == "enable"
+            try fleet.setCreditPay(provider, enabled: enable, on: terminal, now: now)
+            let entry = try fleet.status(of: terminal, now: now).paymentMethods.first { $0.provider == rest[1] }
+            return try Self.json(
+                200,
+                AgentWire.PaymentMethodEntry(
+                    method: "credit-score-pay",
+                    provider: rest[1],
+                    enabled: entry?.enabled ?? enable
+                )
+            )
+        }
+        if method == "POST" && route == "notices" {
+            let notice = try Self.decode(AgentWire.Notice.self, body)
+            try fleet.showNotice(id: notice.id, text: notice.text, on: terminal, now: now)
+            return try Self.json(200, notice)
+        }
+        if method == "POST" && route == "updates" {
+            let request = try Self.decode(AgentWire.UpdateRequest.self, body)
+            var providers: [CreditProvider] = []
+            for name in request.remove_providers {
+                guard let provider = CreditProvider(rawValue: name) else {
+                    throw RouteError(status: 400, code: "bad_request", message: "unknown provider \(name)")
+                }
+                providers.append(provider)
+            }
+            try fleet.pushUpdate(id: request.id, removing: providers, on: terminal, now: now)
+            return try Self.json(202, AgentWire.Update(id: request.id, state: "pending", error: nil))
+        }
+        if method == "GET", rest.count == 2, rest[0] == "updates" {
+            let id = rest[1].removingPercentEncoding ?? rest[1]
+            guard let state = try fleet.update(id: id, on: terminal, now: now) else {
+                throw RouteError(status: 404, code: "not_found", message: "no update \(id)")
+            }
+            return try Self.json(200, AgentWire.Update(id: id, state: state.rawValue, error: nil))
+        }
+        if method == "POST" && route == "selftest" {
+            let result = try fleet.selftest(on: terminal, now: now)
+            return try Self.json(200, AgentWire.Selftest(ok: result.ok, checks: result.checks))
+        }
+        throw RouteError(status: 404, code: "not_found", message: "no such resource: \(method) /\(route)")
+    }
+
+    /// The fault, if any, that spoils this request: a deterministic draw per terminal and request number.
+    private func draw(_ terminal: String) -> AgentFault? {
+        guard let list = faults[terminal], !list.isEmpty else { return nil }
+        let n = counters.withLock { counters in
+            counters[terminal, default: 0] += 1
+            return counters[terminal]!
+        }
+        var rng = SplitMix64(seed: seed, stream: "\(terminal)/fault/\(n)")
+        return list.first { $0.kind != .seqBackwards && rng.unit() < $0.share }
+    }
+
+    private static func cursor(_ query: [String: String]) throws -> (Int64, Int) {
+        let after = Int64(query["after"] ?? "0")
+        let limit = Int(query["limit"] ?? "100")
+        guard let after, let limit, after >= 0, (1...10_000).contains(limit) else {
+            throw RouteError(status: 400, code: "bad_request", message: "after must be >= 0 and limit 1…10000")
+        }
+        return (after, limit)
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ body: Data) throws -> T {
+        do {
+            return try AgentWire.decoder.decode(type, from: body)
+        } catch {
+            throw RouteError(status: 400, code: "bad_request", message: "cannot read the body: \(error)")
+        }
+    }
+
+    private static func json(_ status: Int, _ value: some Encodable) throws -> AgentReply {
+        AgentReply(status: status, body: try AgentWire.encoder.encode(value), fault: nil)
+    }
+
+    static func failure(_ status: Int, _ code: String, _ message: String) -> AgentReply {
+        let body = (try? AgentWire.encoder.encode(AgentWire.Failure(error: code, message: message))) ?? Data()
+        return AgentReply(status: status, body: body, fault: nil)
+    }
+
+    private static func split(_ uri: String) -> (String, [String: String]) {
+        guard let mark = uri.firstIndex(of: "?") else { return (uri, [:]) }
+        var query: [String: String] = [:]
+        for pair in uri[uri.index(after: mark)...].split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            query[kv[0]] = kv.count > 1 ? (kv[1].removingPercentEncoding ?? kv[1]) : ""
+        }
+        return (String(uri[..<mark]), query)
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import PosrevokeCore
+import PosrevokeSimulation
+
+/// `posrevoke-sim`: the simulated fleet behind real sockets. Every terminal of the config file answers the
+/// terminal-agent protocol v1 at `http://HOST:PORT/t/{terminal}/v1/...`.
+@main
+struct PosrevokeSim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "posrevoke-sim",
+        abstract: "Serve simulated terminals over HTTP (terminal-agent protocol v1)."
+    )
+
+    @Option(name: .long, help: "A posrevoked config file: its simulation section and terminals are served.")
+    var config: String
+
+    @Option(name: .long, help: "Address to listen on, HOST:PORT (port 0 picks a free one).")
+    var listen = "127.0.0.1:8470"
+
+    @Option(name: .long, help: "File holding the bearer token terminals demand (default: none demanded).")
+    var tokenFile: String?
+
+    @Option(name: .long, help: "Write the served terminals here as a posrevoked terminals file (driver: agent).")
+    var inventoryOut: String?
+
+    @Option(name: .long, help: "Keep the terminals' command state (methods, notices, updates) in this SQLite file.")
+    var state: String?
+
+    func run() async throws {
+        let settings: DaemonConfig
+        do {
+            settings = try ConfigParser.load(path: config)
+        } catch {
+            throw ValidationError(error.issues.map(\.description).joined(separator: "\n"))
+        }
+        let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
+            throw ValidationError("--listen must be HOST:PORT")
+        }
+        var token: String?
+        if let tokenFile {
+            guard let data = FileManager.default.contents(atPath: tokenFile),
+                let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .newlines),
+                !text.isEmpty
+            else { throw ValidationError("cannot read a token from \(tokenFile)") }
+            token = text
+        }
+        let store = try SimulationStore(path: state)
+        let fleet = SimulatedFleet(
+            simulation: settings.simulation,
+            terminals: settings.terminals,
+            start: Date(),
+            store: store
+        )
+        let routes = AgentRoutes(
+            fleet: fleet,
+            token: token,
+            faults: settings.simulation.scenario.agentFaults,
+            seed: settings.simulation.seed
+        )
+        let signals = SignalStop()
+        let inventoryOut = self.inventoryOut
+        // The terminals file names the token by absolute path: the daemon reads it from elsewhere.
+        let tokenFile = self.tokenFile.map {
+            URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                .standardizedFileURL.path
+        }
+        let count = settings.terminals.count
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await AgentServer(routes: routes).run(host: String(parts[0]), port: port) { address in
+                    let base = "http://\(address.ipAddress ?? String(parts[0])):\(address.port ?? port)"
+                    if let inventoryOut {
+                        do {
+                            try Inventory.yaml(settings.terminals, base: base, tokenFile: tokenFile)
+                                .write(toFile: inventoryOut, atomically: true, encoding: .utf8)
+                        } catch {
+                            FileHandle.standardError.write(Data("cannot write \(inventoryOut): \(error)\n".utf8))
+                        }
+                    }
+                    FileHandle.standardOutput.write(Data("posrevoke-sim ready: \(base) (\(count) terminals)\n".utf8))
+                }
+            }
+            group.addTask { await signals.wait() }
+            _ = try await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+/// Waits for SIGTERM or SIGINT.
+///
+/// `@unchecked`: the signal sources are created once in `init` and only kept alive afterwards.
+final class SignalStop: @unchecked Sendable {
+    private let stream: AsyncStream<Void>
+    private let sources: [any DispatchSourceSignal]
+
+    init() {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        self.stream = stream
+        sources = [SIGTERM, SIGINT].map { signo in
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            return source
+        }
+    }
+
+    func wait() async {
+        for await _ in stream { return }
+    }
+}
+
+/// The served terminals as a posrevoked terminals file.
+enum Inventory {
+    static func yaml(_ terminals: [Terminal], base: String, tokenFile: String?) -> String {
+        var lines = [
+            "# Written by posrevoke-sim: its terminals, reached over HTTP. Name this file in",
+            "# terminals_file: of a posrevoked config.",
+        ]
+        for terminal in terminals {
+            var fields = [
+                "id: \(terminal.id)", "store: \(terminal.store)", "driver: agent", "url: \"\(base)/t/\(terminal.id)\"",
+            ]
+            if let tokenFile { fields.append("token_file: \"\(tokenFile)\"") }
+            if !terminal.tags.isEmpty { fields.append("tags: [\(terminal.tags.joined(separator: ", "))]") }
+            let providers = terminal.providers.sorted { $0.key < $1.key }.map { provider, state in
+                let cutover = state.cutover.map { ", cutover: \($0.formatted(.iso8601))" } ?? ""
+                return "\(provider.rawValue): {state: \(state.state.rawValue)\(cutover)}"
+            }
+            fields.append("providers: {\(providers.joined(separator: ", "))}")
+            lines.append("- {\(fields.joined(separator: ", "))}")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
