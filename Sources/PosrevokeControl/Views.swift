@@ -12,6 +12,8 @@ public struct StatusView: Sendable, Codable {
     public var latenessP99Milliseconds: Double
     public var journalDropped: Int
     /// Terminal feedback entries stored since start, and those delivered again and ignored.
+    /// Polls of failing terminals passed over by the backoff.
+    public var pollsBackedOff: Int
     public var feedbackStored: Int
     public var feedbackDuplicates: Int
     public var plans: [String: Int]
@@ -26,6 +28,7 @@ public struct StatusView: Sendable, Codable {
         pollsSkipped: Int,
         latenessP99Milliseconds: Double,
         journalDropped: Int,
+        pollsBackedOff: Int = 0,
         feedbackStored: Int = 0,
         feedbackDuplicates: Int = 0,
         plans: [String: Int],
@@ -39,6 +42,7 @@ public struct StatusView: Sendable, Codable {
         self.pollsSkipped = pollsSkipped
         self.latenessP99Milliseconds = latenessP99Milliseconds
         self.journalDropped = journalDropped
+        self.pollsBackedOff = pollsBackedOff
         self.feedbackStored = feedbackStored
         self.feedbackDuplicates = feedbackDuplicates
         self.plans = plans

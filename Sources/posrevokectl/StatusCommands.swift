@@ -13,7 +13,11 @@ struct Status: ParsableCommand {
                 ("terminals", String(status.terminals)),
                 ("alerts firing", String(status.alertsFiring)),
                 ("last reload", status.reload),
-                ("polls", "\(status.pollsLaunched) started, \(status.pollsSkipped) skipped"),
+                (
+                    "polls",
+                    "\(status.pollsLaunched) started, \(status.pollsSkipped) skipped, "
+                        + "\(status.pollsBackedOff) passed over (failing terminals backed off)"
+                ),
                 ("lateness p99", String(format: "%.1f ms", status.latenessP99Milliseconds)),
                 ("journal drops", String(status.journalDropped)),
                 ("feedback", "\(status.feedbackStored) entries stored, \(status.feedbackDuplicates) delivered again"),

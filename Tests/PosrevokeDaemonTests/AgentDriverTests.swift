@@ -107,6 +107,7 @@ struct AgentDriverTests {
         }
         let status = try call("status", as: StatusView.self)
         #expect(status.pollsSkipped == 0)
+        #expect(status.pollsBackedOff > 0, "the failing terminals are tried less often")
         #expect(status.feedbackStored > 0 && status.feedbackDuplicates == 0)
         let alerts = try call("alerts.list", as: [AlertView].self)
         #expect(alerts.contains { $0.kind == "lingering-credit-pay" && $0.terminal == "t-2" })

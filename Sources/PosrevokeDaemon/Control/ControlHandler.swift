@@ -103,6 +103,7 @@ extension Daemon {
             pollsSkipped: stats.counters.skippedBusy + stats.counters.skippedLate,
             latenessP99Milliseconds: Double(stats.latenessP99) / 1e6,
             journalDropped: line.dropped,
+            pollsBackedOff: inventory.backedOffCount,
             feedbackStored: engineStats.feedback,
             feedbackDuplicates: engineStats.feedbackDuplicates,
             plans: counts.plans,

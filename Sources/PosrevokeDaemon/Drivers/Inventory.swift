@@ -2,7 +2,7 @@ import PosrevokeCore
 import Synchronization
 
 /// The terminals being polled and their committed cursors, shared by the loop (reads) and the engine (writes).
-final class Inventory: Sendable {
+package final class Inventory: Sendable {
     private struct State {
         var terminals: [String: Terminal] = [:]
         var cursors: [String: Int64] = [:]
@@ -11,9 +11,15 @@ final class Inventory: Sendable {
         var feedbackAsked: [String: UInt64] = [:]
         /// Terminals whose driver has no feedback to give; not asked again until the next reload.
         var feedbackUnsupported: Set<String> = []
+        /// Failed polls in a row, and polls passed over since the last try, per terminal.
+        var failures: [String: Int] = [:]
+        var passedOver: [String: Int] = [:]
+        var backedOff = 0
     }
 
     private let state = Mutex(State())
+
+    package init() {}
 
     func replace(_ terminals: [Terminal]) {
         state.withLock { $0.terminals = Dictionary(uniqueKeysWithValues: terminals.map { ($0.id, $0) }) }
@@ -30,6 +36,8 @@ final class Inventory: Sendable {
             $0.cursors[id] = nil
             $0.feedbackCursors[id] = nil
             $0.feedbackAsked[id] = nil
+            $0.failures[id] = nil
+            $0.passedOver[id] = nil
         }
     }
 
@@ -50,6 +58,39 @@ final class Inventory: Sendable {
 
     /// The poll failed before feedback was asked for: ask again at the next poll.
     func feedbackNotAsked(_ id: String) { state.withLock { _ = $0.feedbackAsked.removeValue(forKey: id) } }
+
+    package func recordPoll(_ id: String, succeeded: Bool) {
+        state.withLock { state in
+            if succeeded {
+                state.failures[id] = nil
+                state.passedOver[id] = nil
+            } else {
+                state.failures[id, default: 0] += 1
+            }
+        }
+    }
+
+    /// Backoff for a terminal that keeps failing: once `threshold` polls in a row failed it is tried every 2nd,
+    /// then every 4th, then every 8th interval, so a dead terminal does not hold a poll slot for a whole timeout
+    /// at every tick. One answer puts it back on its normal schedule.
+    package func shouldPassOver(_ id: String, threshold: Int) -> Bool {
+        state.withLock { state in
+            let failures = state.failures[id] ?? 0
+            guard failures >= threshold else { return false }
+            let every = 1 << min(failures - threshold + 1, 3)
+            let passed = state.passedOver[id, default: 0] + 1
+            if passed < every {
+                state.passedOver[id] = passed
+                state.backedOff += 1
+                return true
+            }
+            state.passedOver[id] = 0
+            return false
+        }
+    }
+
+    /// Polls passed over by the backoff since start.
+    package var backedOffCount: Int { state.withLock { $0.backedOff } }
 
     func markFeedbackUnsupported(_ id: String) { state.withLock { _ = $0.feedbackUnsupported.insert(id) } }
 

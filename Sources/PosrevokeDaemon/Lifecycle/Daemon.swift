@@ -146,6 +146,10 @@ public final class Daemon: @unchecked Sendable {
             scheduler.completed(launch.terminal)
             return
         }
+        if inventory.shouldPassOver(terminal.id, threshold: config.detection.terminalUnreachable.consecutiveFailures) {
+            scheduler.completed(launch.terminal)
+            return
+        }
         let cursor = inventory.cursor(terminal.id)
         let feedbackCursor = inventory.feedbackCursorIfDue(
             terminal.id,
@@ -153,8 +157,15 @@ public final class Daemon: @unchecked Sendable {
             interval: config.feedback.pollInterval
         )
         let engine = self.engine
+        let inventory = self.inventory
         Task {
-            engine.submit(await poller.poll(terminal, after: cursor, feedbackAfter: feedbackCursor))
+            let result = await poller.poll(terminal, after: cursor, feedbackAfter: feedbackCursor)
+            if case .failure = result.page {
+                inventory.recordPoll(terminal.id, succeeded: false)
+            } else {
+                inventory.recordPoll(terminal.id, succeeded: true)
+            }
+            engine.submit(result)
         }
     }
 
@@ -310,6 +321,7 @@ public final class Daemon: @unchecked Sendable {
                 "POLLS_SKIPPED_BUSY": "\(stats.counters.skippedBusy)",
                 "POLLS_SKIPPED_LATE": "\(stats.counters.skippedLate)",
                 "POLLS_FAILED": "\(engineStats.failedPolls)",
+                "POLLS_BACKED_OFF": "\(inventory.backedOffCount)",
                 "LATENESS_P50_MS": "\(ms(stats.latenessP50))",
                 "LATENESS_P99_MS": "\(ms(stats.latenessP99))",
                 "LATENESS_MAX_MS": "\(ms(stats.counters.maxLatenessNanoseconds))",
