@@ -13,7 +13,7 @@ struct JobsCrashTests {
         var lines = [
             "polling: {interval: 10s}",
             "jobs: {platform_rate: {per_second: 2000, burst: 200}, terminal_rate: {per_second: 2000, burst: 200}}",
-            "simulation: {seed: 11, transactions_per_minute: 6, scenario: {peripheral_share: 0.3, hardware_removal_after: 2s, update_duration: 2s}}",
+            "simulation: {seed: 11, transactions_per_minute: 6, scenario: {peripheral_share: 0.3, hardware_removal_after: 2s, update_duration: 2s, command_latency: 150ms}}",
             "platform: {simulation: {seed: 11, review_delay: 4s, transient_error_share: 0.05, debit_in_progress_share: 0.3, max_open_orders: 2}}",
             "plans:",
             "  - id: crash",

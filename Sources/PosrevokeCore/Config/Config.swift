@@ -133,6 +133,9 @@ public struct ScenarioConfig: Sendable, Equatable {
     public var updateDuration: Duration = .seconds(6)
     /// Stores whose customers take the cutover badly: far more negative feedback afterwards.
     public var unhappyStores: [String] = []
+    /// How long a simulated terminal takes to carry out a command (switch a method, show a notice, start an
+    /// update, run a self-test); polls are not delayed.
+    public var commandLatency: Duration = .zero
     /// Faults `posrevoke-sim` plays on its HTTP answers (the in-process driver ignores them).
     public var agentFaults: [AgentFault] = []
     public init() {}

@@ -5,7 +5,7 @@ enum ScenarioReader {
     static func read(_ node: Node, _ p: String, _ s: inout ScenarioConfig, _ r: NodeReader) {
         let keys = [
             "missed_update", "still_trying_share", "offline", "error_bursts", "peripheral_share",
-            "hardware_removal_after", "update_duration", "unhappy_stores", "agent_faults",
+            "hardware_removal_after", "update_duration", "unhappy_stores", "agent_faults", "command_latency",
         ]
         guard let m = r.mapping(node, p, keys: keys) else { return }
         if let n = m["missed_update"], let items = r.sequence(n, "\(p).missed_update") {
@@ -23,6 +23,7 @@ enum ScenarioReader {
             .map { s.peripheralShare = $0 }
         m["hardware_removal_after"].flatMap { r.duration($0, "\(p).hardware_removal_after") }
             .map { s.hardwareRemovalAfter = $0 }
+        m["command_latency"].flatMap { r.duration($0, "\(p).command_latency") }.map { s.commandLatency = $0 }
         m["update_duration"].flatMap { r.duration($0, "\(p).update_duration") }.map { s.updateDuration = $0 }
         if let n = m["offline"], let items = r.sequence(n, "\(p).offline") {
             s.offline = items.enumerated().compactMap { readOffline($1, "\(p).offline[\($0)]", r) }

@@ -6,6 +6,8 @@ import PosrevokeSimulation
 struct SimulatedDriver: TerminalDriver {
     let fleet: SimulatedFleet
     let clock: any WallClock
+    /// `simulation.scenario.command_latency`: how long a command takes on the terminal.
+    var commandLatency: Duration = .zero
 
     func status(of terminal: Terminal) async throws -> TerminalStatus {
         try answer { try fleet.status(of: terminal.id, now: clock.now()) }
@@ -20,14 +22,17 @@ struct SimulatedDriver: TerminalDriver {
     }
 
     func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws {
+        try await busy()
         try answer { try fleet.setCreditPay(provider, enabled: enabled, on: terminal.id, now: clock.now()) }
     }
 
     func showNotice(id: String, text: String, on terminal: Terminal) async throws {
+        try await busy()
         try answer { try fleet.showNotice(id: id, text: text, on: terminal.id, now: clock.now()) }
     }
 
     func pushUpdate(id: String, removing providers: [CreditProvider], on terminal: Terminal) async throws {
+        try await busy()
         try answer { try fleet.pushUpdate(id: id, removing: providers, on: terminal.id, now: clock.now()) }
     }
 
@@ -36,9 +41,14 @@ struct SimulatedDriver: TerminalDriver {
     }
 
     func selftest(on terminal: Terminal) async throws -> SelftestResult {
+        try await busy()
         let result = try answer { try fleet.selftest(on: terminal.id, now: clock.now()) }
         let checks = result.checks.map { SelftestResult.Check(name: $0.name, ok: $0.ok, detail: $0.detail) }
         return SelftestResult(ok: result.ok, checks: checks)
+    }
+
+    private func busy() async throws {
+        if commandLatency > .zero { try await Task.sleep(for: commandLatency) }
     }
 
     /// Maps the fleet's "not answering" onto the driver error the poller and job runner understand.

@@ -70,7 +70,13 @@ public final class Daemon: @unchecked Sendable {
             config: config,
             store: store,
             engine: engine,
-            drivers: Self.drivers(fleet: fleet, clock: clock, client: httpClient, timeout: config.polling.timeout),
+            drivers: Self.drivers(
+                fleet: fleet,
+                clock: clock,
+                client: httpClient,
+                timeout: config.polling.timeout,
+                commandLatency: config.simulation.scenario.commandLatency
+            ),
             platforms: Self.platforms(config, platform: platform, clock: clock),
             backups: backups,
             clock: clock,
@@ -180,17 +186,24 @@ public final class Daemon: @unchecked Sendable {
 
     /// One driver per `driver:` value. The agent driver shares one pooled HTTP client for the daemon's life.
     private func drivers() -> [String: any TerminalDriver] {
-        Self.drivers(fleet: fleet, clock: clock, client: httpClient, timeout: config.polling.timeout)
+        Self.drivers(
+            fleet: fleet,
+            clock: clock,
+            client: httpClient,
+            timeout: config.polling.timeout,
+            commandLatency: config.simulation.scenario.commandLatency
+        )
     }
 
     private static func drivers(
         fleet: SimulatedFleet,
         clock: SystemClock,
         client: HTTPClient,
-        timeout: Duration
+        timeout: Duration,
+        commandLatency: Duration
     ) -> [String: any TerminalDriver] {
         [
-            "simulated": SimulatedDriver(fleet: fleet, clock: clock),
+            "simulated": SimulatedDriver(fleet: fleet, clock: clock, commandLatency: commandLatency),
             "agent": AgentDriver(client: client, timeout: timeout),
         ]
     }
