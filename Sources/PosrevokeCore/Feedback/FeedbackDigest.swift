@@ -74,7 +74,7 @@ public struct DigestSchedule: Sendable {
 
     public init(config: DigestConfig) {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: config.timeZone) ?? .gmt
+        calendar.timeZone = config.zone
         self.calendar = calendar
         self.minuteOfDay = PlanConfig.WindowConfig.minutes(config.at) ?? 480
     }

@@ -106,7 +106,7 @@ public struct FeedbackReport: Sendable, Codable, Equatable {
         var stores: [String: (before: Summary, after: Summary)] = [:]
         var days: [String: [Date: (sum: Int, count: Int)]] = [:]
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: config.digest.timeZone) ?? .gmt
+        calendar.timeZone = config.digest.zone
         for record in records {
             let position = CutoverPosition(time: record.time, cutover: cutover(record))
             let negative = config.isNegative(rating: record.rating, category: record.category)

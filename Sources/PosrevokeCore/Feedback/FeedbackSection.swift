@@ -1,3 +1,5 @@
+public import Foundation
+
 /// How feedback is collected, judged and summarised (`feedback:` in the config).
 public struct FeedbackSection: Sendable, Equatable {
     /// The category taxonomy. Entries must use one of these; `other` is the fallback for an empty category.
@@ -47,4 +49,7 @@ public struct DigestConfig: Sendable, Equatable {
     public var at = "08:00"
     public var timeZone = "UTC"
     public init() {}
+
+    /// The zone of day boundaries and of local times operators type (validated when the config is read).
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
 }

@@ -126,7 +126,6 @@ final class Engine: @unchecked Sendable {
                         }
                     case .failure(let failure):
                         detector.pollFailed(failure.reason)
-                        inventory.feedbackNotAsked(terminal.id)
                         counters.failedPolls += 1
                     }
                     detector.prune(now: now, config: config.detection)

@@ -56,9 +56,6 @@ package final class Inventory: Sendable {
         }
     }
 
-    /// The poll failed before feedback was asked for: ask again at the next poll.
-    func feedbackNotAsked(_ id: String) { state.withLock { _ = $0.feedbackAsked.removeValue(forKey: id) } }
-
     package func recordPoll(_ id: String, succeeded: Bool) {
         state.withLock { state in
             if succeeded {
@@ -66,6 +63,8 @@ package final class Inventory: Sendable {
                 state.passedOver[id] = nil
             } else {
                 state.failures[id, default: 0] += 1
+                // Feedback is only asked for after a good transaction answer: ask again at the next poll.
+                state.feedbackAsked[id] = nil
             }
         }
     }

@@ -54,7 +54,7 @@ extension Daemon {
             guard
                 let parsed = FeedbackTime.parse(
                     text,
-                    timeZone: TimeZone(identifier: settings.0.digest.timeZone) ?? .gmt
+                    timeZone: settings.0.digest.zone
                 )
             else { throw ControlError("--time '\(text)' is not a date such as 2026-11-20 14:30") }
             time = parsed
@@ -153,7 +153,7 @@ extension Daemon {
                 since = now.addingTimeInterval(-ago.seconds)
             } else if let date = FeedbackTime.parse(
                 text,
-                timeZone: TimeZone(identifier: settings.digest.timeZone) ?? .gmt
+                timeZone: settings.digest.zone
             ) {
                 since = date
             } else {

@@ -166,11 +166,7 @@ public final class Daemon: @unchecked Sendable {
         let inventory = self.inventory
         Task {
             let result = await poller.poll(terminal, after: cursor, feedbackAfter: feedbackCursor)
-            if case .failure = result.page {
-                inventory.recordPoll(terminal.id, succeeded: false)
-            } else {
-                inventory.recordPoll(terminal.id, succeeded: true)
-            }
+            inventory.recordPoll(terminal.id, succeeded: (try? result.page.get()) != nil)
             engine.submit(result)
         }
     }

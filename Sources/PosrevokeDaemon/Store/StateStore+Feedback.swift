@@ -12,22 +12,20 @@ extension StateStore {
     ) throws
         -> [FeedbackRecord]
     {
-        let statement = try db.cachedStatement(
+        try insertNew(
+            records,
             sql: """
                 INSERT OR IGNORE INTO feedback
                 (uid, origin, terminal_id, store_id, provider, source, rating, category, comment, time, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        var fresh: [FeedbackRecord] = []
-        for r in records {
-            try statement.execute(arguments: [
+                """,
+            db
+        ) { r in
+            [
                 r.uid, r.origin.rawValue, r.terminal, r.store, r.provider, r.source.rawValue, r.rating, r.category,
                 r.comment, r.time.timeIntervalSince1970, receivedAt.timeIntervalSince1970,
-            ])
-            if db.changesCount > 0 { fresh.append(r) }
+            ]
         }
-        return fresh
     }
 
     package static func saveFeedbackCursor(_ terminal: String, nextAfter: Int64, at now: Date, _ db: Database) throws {

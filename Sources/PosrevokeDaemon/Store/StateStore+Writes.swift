@@ -13,20 +13,35 @@ extension StateStore {
     ) throws
         -> [Transaction]
     {
-        let statement = try db.cachedStatement(
+        try insertNew(
+            transactions,
             sql: """
                 INSERT OR IGNORE INTO txn
                 (id, terminal_id, seq, time, method, provider, amount_minor, currency, outcome, error_code, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        var fresh: [Transaction] = []
-        for t in transactions {
-            try statement.execute(arguments: [
+                """,
+            db
+        ) { t in
+            [
                 t.id, terminal, t.seq, t.time.timeIntervalSince1970, t.method.rawValue, t.provider, t.amountMinor,
                 t.currency, t.outcome.rawValue, t.errorCode, receivedAt.timeIntervalSince1970,
-            ])
-            if db.changesCount > 0 { fresh.append(t) }
+            ]
+        }
+    }
+
+    /// Runs an `INSERT OR IGNORE` per item and returns the items that were actually inserted (at-least-once
+    /// delivery: a repeat is ignored by the primary key).
+    static func insertNew<Item>(
+        _ items: [Item],
+        sql: String,
+        _ db: Database,
+        arguments: (Item) -> StatementArguments
+    ) throws -> [Item] {
+        let statement = try db.cachedStatement(sql: sql)
+        var fresh: [Item] = []
+        for item in items {
+            try statement.execute(arguments: arguments(item))
+            if db.changesCount > 0 { fresh.append(item) }
         }
         return fresh
     }
