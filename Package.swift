@@ -27,10 +27,11 @@ let package = Package(
         ),
         // The only module that imports libsystemd.
         .target(name: "PosrevokeSystemd", dependencies: ["CSystemd"]),
-        // Pure domain: config, tick math, fleet model, detection rules, alert lifecycle.
+        // Pure domain: config, tick math, fleet model, detection rules, alert lifecycle, wire formats, request signing.
         .target(
             name: "PosrevokeCore",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -89,6 +89,18 @@ public final class SimulatedFleet: Sendable {
         }
     }
 
+    /// Payments made so far by method, provider and outcome, generating those due up to `now` first.
+    public func totals(of terminalID: String, now: Date) throws(Unreachable) -> [TransactionTotal: Int] {
+        let simulation = settings.withLock { $0 }
+        return try state.withLock { fleet throws(Unreachable) in
+            guard var terminal = fleet[terminalID] else { throw Unreachable(description: "no such terminal") }
+            try checkOnline(terminalID, simulation: simulation, now: now)
+            terminal.advance(to: now, simulation: simulation)
+            fleet[terminalID] = terminal
+            return terminal.totals
+        }
+    }
+
     public func feedback(
         of terminalID: String,
         after cursor: Int64,

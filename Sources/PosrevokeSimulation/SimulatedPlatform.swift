@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Orders cancel only once (idempotent with identical parameters, `INVALID_REQUEST` with different ones) and not
 /// while a debit is in progress; applications are idempotent by request key, take `review_delay` to review and are
-/// sometimes rejected with a reason; transient 429/500 answers are injected deterministically. Every effective
+/// sometimes rejected with a reason; an approved merchant then terminates the binding; transient 429/500 answers are injected deterministically. Every effective
 /// operation is counted per terminal, so tests can prove exactly-once effects.
 public final class SimulatedPlatform: Sendable {
     let store: SimulationStore
@@ -140,7 +140,6 @@ public final class SimulatedPlatform: Sendable {
             if age < delay / 3 { return (.submitted, nil) }
             if age < delay { return (.underReview, nil) }
             if row["outcome"] as String == "rejected" { return (.rejected, row["reason"]) }
-            try approve(db, terminal: row["terminal"], provider: row["provider"])
             return (.approved, nil)
         }
     }
@@ -179,18 +178,27 @@ public final class SimulatedPlatform: Sendable {
     /// Effective operations per `terminal/provider/operation`.
     public func effects() throws -> [String: Int] { try store.effects() }
 
-    private func approve(_ db: Database, terminal: String, provider: String) throws {
-        let state = try String.fetchOne(
-            db,
-            sql: "SELECT state FROM bindings WHERE terminal = ? AND provider = ?",
-            arguments: [terminal, provider]
-        )
-        guard state != BindingState.unavailable.rawValue else { return }
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO bindings (terminal, provider, state) VALUES (?, ?, ?)",
-            arguments: [terminal, provider, BindingState.unavailable.rawValue]
-        )
-        try SimulationStore.countEffect(db, terminal: terminal, provider: provider, operation: "deactivate")
+    /// `POST /v3/payscore/permissions/authorization-code/{code}/terminate`: ends the binding; idempotent.
+    public func terminate(terminal: String, provider: CreditProvider) throws(PlatformError) {
+        try injectFailure("terminate/\(terminal)/\(provider.rawValue)")
+        try database { db in
+            let state = try String.fetchOne(
+                db,
+                sql: "SELECT state FROM bindings WHERE terminal = ? AND provider = ?",
+                arguments: [terminal, provider.rawValue]
+            )
+            guard state != BindingState.unavailable.rawValue else { return }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO bindings (terminal, provider, state) VALUES (?, ?, ?)",
+                arguments: [terminal, provider.rawValue, BindingState.unavailable.rawValue]
+            )
+            try SimulationStore.countEffect(
+                db,
+                terminal: terminal,
+                provider: provider.rawValue,
+                operation: "deactivate"
+            )
+        }
     }
 
     /// Creates the terminal's open orders the first time anyone asks about them.

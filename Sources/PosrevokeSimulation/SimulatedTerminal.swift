@@ -1,5 +1,5 @@
 import Foundation
-import PosrevokeCore
+public import PosrevokeCore
 
 /// One simulated terminal: its random stream, its transaction log and the methods switched off on it.
 struct SimulatedTerminal: Sendable {
@@ -12,6 +12,8 @@ struct SimulatedTerminal: Sendable {
     private var primed = false
     private var nextSeq: Int64 = 1
     private var log: [Transaction] = []
+    /// Every payment ever made here, by method, provider and outcome (for `/metrics`).
+    private(set) var totals: [TransactionTotal: Int] = [:]
     private var feedback: SimulatedFeedback
 
     init(terminal: Terminal, seed: UInt64, start: Date) {
@@ -48,7 +50,9 @@ struct SimulatedTerminal: Sendable {
             nextEvent = nextEvent.addingTimeInterval(rng.exponential(ratePerSecond: ratePerSecond))
         }
         while nextEvent <= now {
-            log.append(makeTransaction(at: nextEvent, simulation: simulation))
+            let transaction = makeTransaction(at: nextEvent, simulation: simulation)
+            totals[TransactionTotal(transaction), default: 0] += 1
+            log.append(transaction)
             nextEvent = nextEvent.addingTimeInterval(rng.exponential(ratePerSecond: ratePerSecond))
         }
         if log.count > SimulatedFleet.retainedTransactions {
@@ -164,5 +168,18 @@ struct SimulatedTerminal: Sendable {
             burst.store == terminal.store && burst.method == method && elapsed >= burst.after.seconds
                 && elapsed < burst.after.seconds + burst.duration.seconds
         }?.errorRate
+    }
+}
+
+/// One counter of a terminal's payments: method, provider and outcome.
+public struct TransactionTotal: Sendable, Hashable {
+    public var method: PaymentMethod
+    public var provider: String?
+    public var outcome: PaymentOutcome
+
+    init(_ transaction: Transaction) {
+        method = transaction.method
+        provider = transaction.provider
+        outcome = transaction.outcome
     }
 }

@@ -3,13 +3,6 @@ import PosrevokeCore
 import PosrevokeSimulation
 import Synchronization
 
-/// What the server should send back: a JSON answer, possibly spoiled by a scenario fault.
-struct AgentReply: Sendable {
-    var status: Int
-    var body: Data
-    var fault: AgentFault?
-}
-
 /// Terminal-agent protocol v1 for every simulated terminal, at `/t/{terminal}/v1/...`, answered from the same
 /// simulation engine the daemon's in-process driver uses.
 final class AgentRoutes: Sendable {
@@ -26,8 +19,8 @@ final class AgentRoutes: Sendable {
         self.seed = seed
     }
 
-    func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> AgentReply {
-        let (path, query) = Self.split(uri)
+    func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> SimReply {
+        let (path, query) = SimRouter.split(uri)
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard parts.count >= 3, parts[0] == "t", parts[2] == "v1" else {
             return Self.failure(404, "not_found", "no such resource: \(path)")
@@ -37,14 +30,16 @@ final class AgentRoutes: Sendable {
             return Self.failure(401, "unauthorized", "a valid bearer token is required")
         }
         let fault = draw(terminal)
-        var reply: AgentReply
+        var reply: SimReply
         do {
             reply = try route(method, Array(parts.dropFirst(3)), terminal: terminal, query: query, body: body, now: now)
         } catch is SimulatedFleet.Unreachable {
             // An offline terminal does not answer at all: the connection closes without a reply.
-            return AgentReply(status: 0, body: Data(), fault: nil)
+            return SimReply(status: 0, body: Data(), fault: nil)
         } catch let error as RouteError {
             return Self.failure(error.status, error.code, error.message)
+        } catch let error as SimRouter.BadRequest {
+            return Self.failure(400, "bad_request", error.message)
         } catch {
             return Self.failure(500, "internal", "\(error)")
         }
@@ -65,10 +60,10 @@ final class AgentRoutes: Sendable {
         query: [String: String],
         body: Data,
         now: Date
-    ) throws -> AgentReply {
+    ) throws -> SimReply {
         let route = rest.joined(separator: "/")
         if method == "GET" && route == "status" {
-            return try Self.json(200, AgentWire.Status(fleet.status(of: terminal, now: now)))
+            return try SimRouter.json(200, AgentWire.Status(fleet.status(of: terminal, now: now)))
         }
         if method == "GET" && route == "transactions" {
             let (after, limit) = try Self.cursor(query)
@@ -78,11 +73,11 @@ final class AgentRoutes: Sendable {
             if faults[terminal]?.contains(where: { $0.kind == .seqBackwards }) == true, page.transactions.count >= 2 {
                 page.transactions.reverse()
             }
-            return try Self.json(200, page)
+            return try SimRouter.json(200, page)
         }
         if method == "GET" && route == "feedback" {
             let (after, limit) = try Self.cursor(query)
-            return try Self.json(
+            return try SimRouter.json(
                 200,
                 AgentWire.Feedback(try fleet.feedback(of: terminal, after: after, limit: limit, now: now))
             )
@@ -94,7 +89,7 @@ final class AgentRoutes: Sendable {
             let enable = rest[2] == "enable"
             try fleet.setCreditPay(provider, enabled: enable, on: terminal, now: now)
             let entry = try fleet.status(of: terminal, now: now).paymentMethods.first { $0.provider == rest[1] }
-            return try Self.json(
+            return try SimRouter.json(
                 200,
                 AgentWire.PaymentMethodEntry(
                     method: "credit-score-pay",
@@ -104,12 +99,12 @@ final class AgentRoutes: Sendable {
             )
         }
         if method == "POST" && route == "notices" {
-            let notice = try Self.decode(AgentWire.Notice.self, body)
+            let notice = try SimRouter.decode(AgentWire.Notice.self, body)
             try fleet.showNotice(id: notice.id, text: notice.text, on: terminal, now: now)
-            return try Self.json(200, notice)
+            return try SimRouter.json(200, notice)
         }
         if method == "POST" && route == "updates" {
-            let request = try Self.decode(AgentWire.UpdateRequest.self, body)
+            let request = try SimRouter.decode(AgentWire.UpdateRequest.self, body)
             var providers: [CreditProvider] = []
             for name in request.remove_providers {
                 guard let provider = CreditProvider(rawValue: name) else {
@@ -118,18 +113,18 @@ final class AgentRoutes: Sendable {
                 providers.append(provider)
             }
             try fleet.pushUpdate(id: request.id, removing: providers, on: terminal, now: now)
-            return try Self.json(202, AgentWire.Update(id: request.id, state: "pending", error: nil))
+            return try SimRouter.json(202, AgentWire.Update(id: request.id, state: "pending", error: nil))
         }
         if method == "GET", rest.count == 2, rest[0] == "updates" {
             let id = rest[1].removingPercentEncoding ?? rest[1]
             guard let state = try fleet.update(id: id, on: terminal, now: now) else {
                 throw RouteError(status: 404, code: "not_found", message: "no update \(id)")
             }
-            return try Self.json(200, AgentWire.Update(id: id, state: state.rawValue, error: nil))
+            return try SimRouter.json(200, AgentWire.Update(id: id, state: state.rawValue, error: nil))
         }
         if method == "POST" && route == "selftest" {
             let result = try fleet.selftest(on: terminal, now: now)
-            return try Self.json(200, AgentWire.Selftest(ok: result.ok, checks: result.checks))
+            return try SimRouter.json(200, AgentWire.Selftest(ok: result.ok, checks: result.checks))
         }
         throw RouteError(status: 404, code: "not_found", message: "no such resource: \(method) /\(route)")
     }
@@ -154,30 +149,8 @@ final class AgentRoutes: Sendable {
         return (after, limit)
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ body: Data) throws -> T {
-        do {
-            return try AgentWire.decoder.decode(type, from: body)
-        } catch {
-            throw RouteError(status: 400, code: "bad_request", message: "cannot read the body: \(error)")
-        }
-    }
-
-    private static func json(_ status: Int, _ value: some Encodable) throws -> AgentReply {
-        AgentReply(status: status, body: try AgentWire.encoder.encode(value), fault: nil)
-    }
-
-    static func failure(_ status: Int, _ code: String, _ message: String) -> AgentReply {
+    static func failure(_ status: Int, _ code: String, _ message: String) -> SimReply {
         let body = (try? AgentWire.encoder.encode(AgentWire.Failure(error: code, message: message))) ?? Data()
-        return AgentReply(status: status, body: body, fault: nil)
-    }
-
-    private static func split(_ uri: String) -> (String, [String: String]) {
-        guard let mark = uri.firstIndex(of: "?") else { return (uri, [:]) }
-        var query: [String: String] = [:]
-        for pair in uri[uri.index(after: mark)...].split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            query[kv[0]] = kv.count > 1 ? (kv[1].removingPercentEncoding ?? kv[1]) : ""
-        }
-        return (String(uri[..<mark]), query)
+        return SimReply(status: status, body: body, fault: nil)
     }
 }

@@ -4,13 +4,14 @@ import NIOCore
 import PosrevokeCore
 import PosrevokeSimulation
 
-/// `posrevoke-sim`: the simulated fleet behind real sockets. Every terminal of the config file answers the
-/// terminal-agent protocol v1 at `http://HOST:PORT/t/{terminal}/v1/...`.
+/// `posrevoke-sim`: the simulated fleet and payment platform behind real sockets. Every terminal of the config file
+/// answers the terminal-agent protocol v1 at `http://HOST:PORT/t/{terminal}/v1/...` and its payment counters at
+/// `/metrics/{terminal}`; with a signing key, the platform API answers at `/platform/{provider}/v3/payscore/...`.
 @main
 struct PosrevokeSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "posrevoke-sim",
-        abstract: "Serve simulated terminals over HTTP (terminal-agent protocol v1)."
+        abstract: "Serve simulated terminals and a simulated payment platform over HTTP."
     )
 
     @Option(name: .long, help: "A posrevoked config file: its simulation section and terminals are served.")
@@ -21,6 +22,9 @@ struct PosrevokeSim: AsyncParsableCommand {
 
     @Option(name: .long, help: "File holding the bearer token terminals demand (default: none demanded).")
     var tokenFile: String?
+
+    @Option(name: .long, help: "File holding the platform signing key; serves the platform API (default: off).")
+    var platformKeyFile: String?
 
     @Option(name: .long, help: "Write the served terminals here as a posrevoked terminals file (driver: agent).")
     var inventoryOut: String?
@@ -39,14 +43,8 @@ struct PosrevokeSim: AsyncParsableCommand {
         guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
             throw ValidationError("--listen must be HOST:PORT")
         }
-        var token: String?
-        if let tokenFile {
-            guard let data = FileManager.default.contents(atPath: tokenFile),
-                let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .newlines),
-                !text.isEmpty
-            else { throw ValidationError("cannot read a token from \(tokenFile)") }
-            token = text
-        }
+        let token = try tokenFile.map { try Self.secret($0, "a token") }
+        let key = try platformKeyFile.map { try Self.secret($0, "a signing key") }
         let store = try SimulationStore(path: state)
         let fleet = SimulatedFleet(
             simulation: settings.simulation,
@@ -54,11 +52,21 @@ struct PosrevokeSim: AsyncParsableCommand {
             start: Date(),
             store: store
         )
-        let routes = AgentRoutes(
-            fleet: fleet,
-            token: token,
-            faults: settings.simulation.scenario.agentFaults,
-            seed: settings.simulation.seed
+        let platform = key.map {
+            PlatformRoutes(
+                platform: SimulatedPlatform(settings: settings.platform.simulation, store: store),
+                secret: $0
+            )
+        }
+        let routes = SimRouter(
+            agents: AgentRoutes(
+                fleet: fleet,
+                token: token,
+                faults: settings.simulation.scenario.agentFaults,
+                seed: settings.simulation.seed
+            ),
+            platform: platform,
+            metrics: MetricsRoutes(fleet: fleet)
         )
         let signals = SignalStop()
         let inventoryOut = self.inventoryOut
@@ -70,7 +78,7 @@ struct PosrevokeSim: AsyncParsableCommand {
         let count = settings.terminals.count
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await AgentServer(routes: routes).run(host: String(parts[0]), port: port) { address in
+                try await SimServer(routes: routes).run(host: String(parts[0]), port: port) { address in
                     let base = "http://\(address.ipAddress ?? String(parts[0])):\(address.port ?? port)"
                     if let inventoryOut {
                         do {
@@ -87,6 +95,19 @@ struct PosrevokeSim: AsyncParsableCommand {
             _ = try await group.next()
             group.cancelAll()
         }
+        if let platform {
+            FileHandle.standardOutput.write(
+                Data("posrevoke-sim: platform answers by status: \(platform.summary)\n".utf8)
+            )
+        }
+    }
+
+    private static func secret(_ path: String, _ what: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .newlines),
+            !text.isEmpty
+        else { throw ValidationError("cannot read \(what) from \(path)") }
+        return text
     }
 }
 

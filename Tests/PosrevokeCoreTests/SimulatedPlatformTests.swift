@@ -17,7 +17,7 @@ struct SimulatedPlatformTests {
         return SimulatedPlatform(settings: settings, store: try SimulationStore(path: nil))
     }
 
-    @Test("an application is idempotent by request key and reviewed over time; approval removes the binding once")
+    @Test("an application is idempotent by request key and reviewed over time; terminating the binding counts once")
     func review() throws {
         let platform = try platform()
         let id = try platform.submitDeactivation(terminal: "t-1", provider: .wechatPayscore, requestKey: "k", now: t0)
@@ -29,6 +29,9 @@ struct SimulatedPlatformTests {
         #expect(try platform.binding(terminal: "t-1", provider: .wechatPayscore) == .available)
         #expect(try platform.application(id, now: t0.addingTimeInterval(90)).state == .approved)
         #expect(try platform.application(id, now: t0.addingTimeInterval(95)).state == .approved)
+        #expect(try platform.binding(terminal: "t-1", provider: .wechatPayscore) == .available)
+        try platform.terminate(terminal: "t-1", provider: .wechatPayscore)
+        try platform.terminate(terminal: "t-1", provider: .wechatPayscore)
         #expect(try platform.binding(terminal: "t-1", provider: .wechatPayscore) == .unavailable)
         let effects = try platform.effects()
         #expect(effects["t-1/wechat-payscore/submit-application"] == 1)

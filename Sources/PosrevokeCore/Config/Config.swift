@@ -209,10 +209,12 @@ public struct ErrorBurst: Sendable, Equatable {
 
 /// How each provider's platform steps are carried out.
 public struct PlatformSection: Sendable, Equatable {
-    /// `simulated` (the embedded platform) or `manual` (operator gates with reminders).
+    /// `simulated` (the embedded platform), `http` (the platform's API) or `manual` (operator gates with reminders).
     public var providers: [CreditProvider: PlatformDriverKind] = [
         .wechatPayscore: .simulated, .alipayCredit: .simulated,
     ]
+    /// Where and as whom each `http` provider is called.
+    public var http: [CreditProvider: PlatformHTTPConfig] = [:]
     public var simulation = PlatformSimulationConfig()
     public init() {}
 }
@@ -220,7 +222,26 @@ public struct PlatformSection: Sendable, Equatable {
 /// The kinds of payment-platform adapter.
 public enum PlatformDriverKind: String, Sendable, Codable, CaseIterable {
     case simulated
+    case http
     case manual
+}
+
+/// One provider's platform API: its base URL, the merchant identity, and the signing key's credential file.
+public struct PlatformHTTPConfig: Sendable, Equatable {
+    public var url: String
+    public var merchantID: String
+    public var serviceID: String
+    public var appID: String = ""
+    /// A credential file (a bare name under `$CREDENTIALS_DIRECTORY`, or a path) holding the signing key.
+    public var keyFile: String
+    public var keySerial: String = "1"
+
+    public init(url: String, merchantID: String, serviceID: String, keyFile: String) {
+        self.url = url
+        self.merchantID = merchantID
+        self.serviceID = serviceID
+        self.keyFile = keyFile
+    }
 }
 
 /// Behaviour of the embedded payment platform.

@@ -96,7 +96,7 @@ public enum ConfigParser {
         if let node = map["store"] { readStore(node, &config.store, r) }
         if let node = map["simulation"] { readSimulation(node, &config.simulation, r) }
         if let node = map["jobs"] { JobsReader.readJobs(node, &config.jobs, r) }
-        if let node = map["platform"] { JobsReader.readPlatform(node, &config.platform, r) }
+        if let node = map["platform"] { PlatformReader.read(node, &config.platform, r) }
         if let node = map["feedback"] { FeedbackReader.read(node, &config.feedback, r) }
         if let node = map["plans"] { config.plans = JobsReader.readPlans(node, r) }
         if let node = map["terminals"] {

@@ -1,7 +1,7 @@
 import Foundation
 import Yams
 
-/// Reads `jobs:`, `platform:` and `plans:`: how cancellations run, against which platform, in which waves.
+/// Reads `jobs:` and `plans:`: how cancellations run and in which waves.
 enum JobsReader {
     static func readJobs(_ node: Node, _ s: inout JobsSection, _ r: NodeReader) {
         guard let m = r.mapping(node, "jobs", keys: ["platform_rate", "terminal_rate"]) else { return }
@@ -25,42 +25,6 @@ enum JobsReader {
         let burst = m["burst"].map { r.int($0, "\(p).burst", min: 1, max: 100_000) } ?? defaults.1
         guard let perSecond, let burst else { return nil }
         return (perSecond, burst)
-    }
-
-    static func readPlatform(_ node: Node, _ s: inout PlatformSection, _ r: NodeReader) {
-        guard let m = r.mapping(node, "platform", keys: ["providers", "simulation"]) else { return }
-        if let n = m["providers"] {
-            for (key, keyNode, value) in r.pairs(n, "platform.providers") ?? [] {
-                guard let provider = CreditProvider(rawValue: key) else {
-                    r.report("platform.providers.\(key)", keyNode, "unknown provider")
-                    continue
-                }
-                guard let text = r.string(value, "platform.providers.\(key)") else { continue }
-                guard let kind = PlatformDriverKind(rawValue: text) else {
-                    r.report("platform.providers.\(key)", value, "must be one of: simulated, manual")
-                    continue
-                }
-                s.providers[provider] = kind
-            }
-        }
-        if let n = m["simulation"] {
-            let p = "platform.simulation"
-            let keys = [
-                "seed", "review_delay", "reject_share", "transient_error_share", "debit_in_progress_share",
-                "max_open_orders",
-            ]
-            guard let sim = r.mapping(n, p, keys: keys) else { return }
-            sim["seed"].flatMap { r.int($0, "\(p).seed", min: 0) }.map { s.simulation.seed = UInt64($0) }
-            sim["review_delay"].flatMap { r.duration($0, "\(p).review_delay") }.map { s.simulation.reviewDelay = $0 }
-            sim["reject_share"].flatMap { r.double($0, "\(p).reject_share", min: 0, max: 1) }
-                .map { s.simulation.rejectShare = $0 }
-            sim["transient_error_share"].flatMap { r.double($0, "\(p).transient_error_share", min: 0, max: 0.9) }
-                .map { s.simulation.transientErrorShare = $0 }
-            sim["debit_in_progress_share"].flatMap { r.double($0, "\(p).debit_in_progress_share", min: 0, max: 1) }
-                .map { s.simulation.debitInProgressShare = $0 }
-            sim["max_open_orders"].flatMap { r.int($0, "\(p).max_open_orders", min: 0, max: 100) }
-                .map { s.simulation.maxOpenOrders = $0 }
-        }
     }
 
     static func readPlans(_ node: Node, _ r: NodeReader) -> [PlanConfig] {

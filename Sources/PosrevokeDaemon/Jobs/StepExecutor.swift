@@ -104,6 +104,13 @@ struct StepExecutor: Sendable {
                 )
             }
         case .confirmUnbind:
+            if try await platform.bindingIsGone(terminal: job.terminal, provider: job.provider) { return .done() }
+            // The application is approved: end the binding (idempotent), then check that it went.
+            try await platform.terminateBinding(
+                terminal: job.terminal,
+                provider: job.provider,
+                reason: "merchant cancelled credit-score pay"
+            )
             guard try await platform.bindingIsGone(terminal: job.terminal, provider: job.provider) else {
                 return .retry(error: "the platform still shows the binding")
             }

@@ -77,7 +77,7 @@ public final class Daemon: @unchecked Sendable {
                 timeout: config.polling.timeout,
                 commandLatency: config.simulation.scenario.commandLatency
             ),
-            platforms: Self.platforms(config, platform: platform, clock: clock),
+            platforms: Self.platforms(config, platform: platform, client: httpClient, clock: clock),
             backups: backups,
             clock: clock,
             logger: logger
@@ -207,6 +207,7 @@ public final class Daemon: @unchecked Sendable {
     private static func platforms(
         _ config: DaemonConfig,
         platform: SimulatedPlatform,
+        client: HTTPClient,
         clock: SystemClock
     )
         -> [CreditProvider: any PaymentPlatform]
@@ -216,6 +217,11 @@ public final class Daemon: @unchecked Sendable {
                 switch config.platform.providers[provider] ?? .simulated {
                 case .simulated:
                     (provider, SimulatedPlatformAdapter(platform: platform, clock: clock) as any PaymentPlatform)
+                case .http:
+                    // The reader guarantees the section; a provider without one would never get here.
+                    config.platform.http[provider].map {
+                        (provider, HTTPPlatform(provider: provider, config: $0, client: client, timeout: .seconds(10)))
+                    } ?? (provider, ManualPlatform(provider: provider))
                 case .manual: (provider, ManualPlatform(provider: provider) as any PaymentPlatform)
                 }
             }
@@ -267,7 +273,7 @@ public final class Daemon: @unchecked Sendable {
         runner.apply(
             candidate,
             drivers: drivers(),
-            platforms: Self.platforms(candidate, platform: platform, clock: clock)
+            platforms: Self.platforms(candidate, platform: platform, client: httpClient, clock: clock)
         )
         scheduler.reconcile(intervals: intervals(), maxConcurrent: candidate.polling.maxConcurrent)
         reloadState = "last reload ok"

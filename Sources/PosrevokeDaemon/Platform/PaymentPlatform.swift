@@ -12,6 +12,8 @@ public protocol PaymentPlatform: Sendable {
     func submitDeactivation(terminal: String, provider: CreditProvider, requestKey: String) async throws -> String
     func review(application: String) async throws -> (state: String, reason: String?)
     func bindingIsGone(terminal: String, provider: CreditProvider) async throws -> Bool
+    /// Ends the binding once the application is approved; idempotent.
+    func terminateBinding(terminal: String, provider: CreditProvider, reason: String) async throws
     func rebind(terminal: String, provider: CreditProvider, requestKey: String) async throws
 }
 
@@ -21,4 +23,8 @@ public struct PlatformCallError: Error, Sendable, CustomStringConvertible {
     public var retryable: Bool
     /// A provider with no API: an operator does this step in the merchant portal.
     public var needsOperator = false
+    /// The platform's error code, when it answered with one.
+    public var code: String?
+    /// How long the platform asked us to wait (`Retry-After`).
+    public var retryAfter: Duration?
 }

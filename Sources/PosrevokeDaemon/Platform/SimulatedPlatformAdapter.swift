@@ -37,6 +37,10 @@ struct SimulatedPlatformAdapter: PaymentPlatform {
         try call { try platform.binding(terminal: terminal, provider: provider) == .unavailable }
     }
 
+    func terminateBinding(terminal: String, provider: CreditProvider, reason: String) async throws {
+        try call { try platform.terminate(terminal: terminal, provider: provider) }
+    }
+
     func rebind(terminal: String, provider: CreditProvider, requestKey: String) async throws {
         try call { try platform.rebind(terminal: terminal, provider: provider, requestKey: requestKey) }
     }
@@ -80,6 +84,10 @@ struct ManualPlatform: PaymentPlatform {
 
     func bindingIsGone(terminal: String, provider: CreditProvider) async throws -> Bool {
         throw gate("check that \(terminal) is no longer bound")
+    }
+
+    func terminateBinding(terminal: String, provider: CreditProvider, reason: String) async throws {
+        throw gate("end the binding of \(terminal)")
     }
 
     func rebind(terminal: String, provider: CreditProvider, requestKey: String) async throws {

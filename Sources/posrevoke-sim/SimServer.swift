@@ -4,9 +4,9 @@ import NIOHTTP1
 import NIOPosix
 import PosrevokeCore
 
-/// Serves `AgentRoutes` over HTTP/1.1 with keep-alive, and plays each reply's fault on the wire.
-struct AgentServer: Sendable {
-    let routes: AgentRoutes
+/// Serves `SimRouter` over HTTP/1.1 with keep-alive, and plays each reply's fault on the wire.
+struct SimServer: Sendable {
+    let routes: SimRouter
     /// Request bodies larger than this are refused with 413.
     static let maxRequestBody = 1 << 20
 
@@ -72,7 +72,7 @@ struct AgentServer: Sendable {
 
     /// Writes one reply, spoiled by its fault if it has one; false when the connection must now close.
     private func send(
-        _ reply: AgentReply,
+        _ reply: SimReply,
         keepAlive: Bool,
         _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws -> Bool {
@@ -97,7 +97,7 @@ struct AgentServer: Sendable {
             break
         }
         var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-type", value: reply.contentType)
         headers.add(name: "content-length", value: String(body.count))
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
         let head = HTTPResponseHead(

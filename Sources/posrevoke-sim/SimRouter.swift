@@ -1,0 +1,63 @@
+import Foundation
+import PosrevokeCore
+
+/// What the server should send back: an answer (JSON unless said otherwise), possibly spoiled by a scenario
+/// fault. Status 0 means no answer at all: the connection closes.
+struct SimReply: Sendable {
+    var status: Int
+    var body: Data
+    var fault: AgentFault?
+    var contentType = "application/json"
+}
+
+/// Sends each request to the part of the simulator that serves it: terminals under `/t/`, the payment platform
+/// under `/platform/`, Prometheus metrics under `/metrics/`.
+struct SimRouter: Sendable {
+    let agents: AgentRoutes
+    let platform: PlatformRoutes?
+    let metrics: MetricsRoutes
+
+    func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> SimReply {
+        if uri.hasPrefix("/platform/") {
+            guard let platform else {
+                return PlatformRoutes.failure(
+                    404,
+                    "NOT_FOUND",
+                    "the platform API is off: start posrevoke-sim with --platform-key-file"
+                )
+            }
+            return platform.handle(method: method, uri: uri, authorization: authorization, body: body, now: now)
+        }
+        if uri.hasPrefix("/metrics/") { return metrics.handle(uri: uri, now: now) }
+        return agents.handle(method: method, uri: uri, authorization: authorization, body: body, now: now)
+    }
+
+    /// A body that cannot be read as the expected JSON.
+    struct BadRequest: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ body: Data) throws -> T {
+        do {
+            return try AgentWire.decoder.decode(type, from: body)
+        } catch {
+            throw BadRequest("cannot read the body: \(error)")
+        }
+    }
+
+    static func json(_ status: Int, _ value: some Encodable) throws -> SimReply {
+        SimReply(status: status, body: try AgentWire.encoder.encode(value), fault: nil)
+    }
+
+    /// The path and the percent-decoded query parameters of a request URI.
+    static func split(_ uri: String) -> (String, [String: String]) {
+        guard let mark = uri.firstIndex(of: "?") else { return (uri, [:]) }
+        var query: [String: String] = [:]
+        for pair in uri[uri.index(after: mark)...].split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            query[kv[0]] = kv.count > 1 ? (kv[1].removingPercentEncoding ?? kv[1]) : ""
+        }
+        return (String(uri[..<mark]), query)
+    }
+}
