@@ -9,11 +9,13 @@ public struct StatusView: Sendable, Codable {
     public var reload: String
     public var pollsLaunched: Int
     public var pollsSkipped: Int
+    /// How late polls started against their timetable, over the recent polls.
+    public var latenessP50Milliseconds: Double
     public var latenessP99Milliseconds: Double
     public var journalDropped: Int
-    /// Terminal feedback entries stored since start, and those delivered again and ignored.
     /// Polls of failing terminals passed over by the backoff.
     public var pollsBackedOff: Int
+    /// Terminal feedback entries stored since start, and those delivered again and ignored.
     public var feedbackStored: Int
     public var feedbackDuplicates: Int
     public var plans: [String: Int]
@@ -26,6 +28,7 @@ public struct StatusView: Sendable, Codable {
         reload: String,
         pollsLaunched: Int,
         pollsSkipped: Int,
+        latenessP50Milliseconds: Double = 0,
         latenessP99Milliseconds: Double,
         journalDropped: Int,
         pollsBackedOff: Int = 0,
@@ -40,6 +43,7 @@ public struct StatusView: Sendable, Codable {
         self.reload = reload
         self.pollsLaunched = pollsLaunched
         self.pollsSkipped = pollsSkipped
+        self.latenessP50Milliseconds = latenessP50Milliseconds
         self.latenessP99Milliseconds = latenessP99Milliseconds
         self.journalDropped = journalDropped
         self.pollsBackedOff = pollsBackedOff

@@ -23,7 +23,8 @@ final class PlatformRoutes: Sendable {
     /// Answers by status so far, e.g. `200×41 401×1 429×3`, for the log line at exit.
     var summary: String {
         answered.withLock { counts in
-            counts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+            counts.isEmpty
+                ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
         }
     }
 

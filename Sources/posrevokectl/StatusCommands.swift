@@ -18,7 +18,14 @@ struct Status: ParsableCommand {
                     "\(status.pollsLaunched) started, \(status.pollsSkipped) skipped, "
                         + "\(status.pollsBackedOff) passed over (failing terminals backed off)"
                 ),
-                ("lateness p99", String(format: "%.1f ms", status.latenessP99Milliseconds)),
+                (
+                    "lateness",
+                    String(
+                        format: "p50 %.1f ms, p99 %.1f ms",
+                        status.latenessP50Milliseconds,
+                        status.latenessP99Milliseconds
+                    )
+                ),
                 ("journal drops", String(status.journalDropped)),
                 ("feedback", "\(status.feedbackStored) entries stored, \(status.feedbackDuplicates) delivered again"),
                 (

@@ -55,6 +55,30 @@ struct RulesTests {
         #expect(condition.evidence["LINGERING_COUNT"] == "1")
     }
 
+    @Test("a quiet detector raises nothing at any later time; any evidence makes it not quiet")
+    func quiet() {
+        var detector = TerminalDetector()
+        let now = cutover.addingTimeInterval(100)
+        detector.ingest((1...40).map { tx(Double($0), .card) }, terminal: terminal, observedAt: now)
+        #expect(detector.isQuiet)
+        var config = DetectionSection()
+        config.paymentFailureRate.minSample = 1
+        config.terminalUnreachable.consecutiveFailures = 1
+        for later in [0.0, 60, 3600, 86400] {
+            let at = now.addingTimeInterval(later)
+            #expect(Rules.evaluate(detector, terminal: terminal, config: config, now: at).allSatisfy { !$0.active })
+        }
+        var failing = detector
+        failing.ingest([tx(50, .card, nil, .error)], terminal: terminal, observedAt: now)
+        var unreachable = detector
+        unreachable.pollFailed("timeout")
+        var attempted = detector
+        attempted.ingest([tx(51, .creditScorePay, "wechat-payscore", .declined)], terminal: terminal, observedAt: now)
+        var lingering = detector
+        lingering.ingest([tx(52, .creditScorePay, "wechat-payscore")], terminal: terminal, observedAt: now)
+        #expect([failing, unreachable, attempted, lingering].allSatisfy { !$0.isQuiet })
+    }
+
     @Test("lingering-credit-pay ignores declined attempts and uses of still-active providers")
     func lingeringIgnores() {
         var detector = TerminalDetector()
@@ -188,5 +212,18 @@ struct RulesTests {
         #expect(
             Rules.evaluate(TerminalDetector(), terminal: terminal, config: DetectionSection(), now: cutover).count == 4
         )
+    }
+}
+
+@Suite("Fixed-point formatting for journal fields")
+struct FixedFormattingTests {
+    @Test(
+        "matches %.Nf for the values the rules produce",
+        arguments: [0.0, 0.02, 0.123456, 1.0, 12.375, 0.05, 1e-9, 0.26, 100.0, 0.6]
+    )
+    func matchesPrintf(value: Double) {
+        for places in [0, 1, 4] {
+            #expect(Rules.fixed(value, places: places) == String(format: "%.\(places)f", value), "\(value) \(places)")
+        }
     }
 }

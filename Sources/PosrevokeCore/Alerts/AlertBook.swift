@@ -28,6 +28,11 @@ public struct AlertBook: Sendable {
 
     public var firingCount: Int { records.values.filter(\.machine.isFiring).count }
 
+    /// Terminals with a per-terminal record in any state: their conditions must be re-evaluated on the clock.
+    public var terminalsWithRecords: Set<String> {
+        Set(records.keys.lazy.filter { !$0.kind.isPerStore }.map(\.terminal))
+    }
+
     /// The outcome of applying conditions: what to announce, and which records must be saved.
     public struct Update: Sendable {
         public var announcements: [Announcement] = []

@@ -112,18 +112,32 @@ public enum Rules {
             detector.baselineTotal >= config.baselineMinSample
             ? Double(detector.baselineFailures) / Double(detector.baselineTotal)
             : config.baselineDefault
-        let percent = { (value: Double) in String(format: "%.1f%%", value * 100) }
+        let percent = { (value: Double) in fixed(value * 100, places: 1) + "%" }
         return Condition(
             key: key,
             active: window.count >= config.minSample && rate > baseline + config.margin,
             evidence: [
-                "FAILURE_RATE": String(format: "%.4f", rate),
-                "BASELINE_RATE": String(format: "%.4f", baseline),
+                "FAILURE_RATE": fixed(rate, places: 4),
+                "BASELINE_RATE": fixed(baseline, places: 4),
                 "SAMPLE_SIZE": String(window.count),
             ],
             summary: "\(failures) of \(window.count) card, QR and cash payments failed in the last "
                 + "\(DurationText.format(config.window)) (\(percent(rate)) against a \(percent(baseline)) baseline)"
         )
+    }
+
+    /// `value` with `places` decimals, like `%.Nf`. Foundation's formatter costs too much here: this rule runs for
+    /// every terminal every second.
+    package static func fixed(_ value: Double, places: Int) -> String {
+        var unit: Int64 = 1
+        for _ in 0..<places { unit *= 10 }
+        let scaled = (abs(value) * Double(unit)).rounded()
+        guard value.isFinite, scaled < 1e15 else { return String(format: "%.\(places)f", value) }
+        let n = Int64(scaled)
+        let fraction = String(n % unit)
+        let sign = value < 0 && n != 0 ? "-" : ""
+        guard places > 0 else { return sign + String(n) }
+        return sign + String(n / unit) + "." + String(repeating: "0", count: places - fraction.count) + fraction
     }
 
     private static func cancelledProviders(_ terminal: Terminal) -> [CreditProvider] {

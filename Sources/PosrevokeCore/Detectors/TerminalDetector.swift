@@ -20,6 +20,12 @@ public struct TerminalDetector: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// No rule can find anything here however much time passes, so there is nothing to re-evaluate on the clock
+    /// until the next poll brings news.
+    public var isQuiet: Bool {
+        lingering.isEmpty && attempts.isEmpty && failedPolls == 0 && !recentOutcomes.contains(where: \.failed)
+    }
+
     /// Feeds transactions the store has just accepted as new (already deduplicated).
     public mutating func ingest(_ transactions: [Transaction], terminal: Terminal, observedAt now: Date) {
         let cutover = terminal.earliestCutover

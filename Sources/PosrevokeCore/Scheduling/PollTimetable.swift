@@ -1,3 +1,4 @@
+public import DequeModule
 import HeapModule
 
 /// The poll timetable: which terminal is due when, which polls run, which wait for a slot, what was skipped.
@@ -38,12 +39,12 @@ public struct PollTimetable: Sendable {
     public var maxConcurrent: Int
     public private(set) var counters = Counters()
     /// The most recent lateness samples, for percentiles.
-    public private(set) var recentLateness: [UInt64] = []
+    public private(set) var recentLateness = Deque<UInt64>()
     public static let latenessSamples = 4096
     private var heap = Heap<Entry>()
     private var slots: [String: Slot] = [:]
     private var running: Set<String> = []
-    private var waiting: [(terminal: String, tick: UInt64)] = []
+    private var waiting = Deque<(terminal: String, tick: UInt64)>()
     private var generation = 0
 
     public init(maxConcurrent: Int) { self.maxConcurrent = max(1, maxConcurrent) }

@@ -101,6 +101,7 @@ extension Daemon {
             reload: line.reload,
             pollsLaunched: stats.counters.launched,
             pollsSkipped: stats.counters.skippedBusy + stats.counters.skippedLate,
+            latenessP50Milliseconds: Double(stats.latenessP50) / 1e6,
             latenessP99Milliseconds: Double(stats.latenessP99) / 1e6,
             journalDropped: line.dropped,
             pollsBackedOff: inventory.backedOffCount,

@@ -30,8 +30,10 @@ final class Engine: @unchecked Sendable {
     private var alerts: AlertBook
     private var acks: Set<String>
     private var silences: [Silence]
-    private var pending: [PollResult] = []
-    private var draining = false
+    /// Poll results waiting for the next commit; filled from any thread, drained on `queue`.
+    private let pending = Mutex<[PollResult]>([])
+    /// Results arriving within this long share one SQLite transaction (and one fsync).
+    static let commitDelay: DispatchTimeInterval = .milliseconds(50)
     private var lastPrune = Date.distantPast
     var lastFeedbackEvaluation = Date.distantPast
     /// Called on the engine queue with the terminals whose results are now durable.
@@ -78,18 +80,18 @@ final class Engine: @unchecked Sendable {
 
     /// Hands over a poll result from any thread.
     func submit(_ result: PollResult) {
-        queue.async {
-            self.pending.append(result)
-            guard !self.draining else { return }
-            self.draining = true
-            self.queue.async { self.drain() }
+        let first = pending.withLock { pending in
+            pending.append(result)
+            return pending.count == 1
         }
+        if first { queue.asyncAfter(deadline: .now() + Self.commitDelay) { self.drain() } }
     }
 
     private func drain() {
-        let batch = pending
-        pending = []
-        draining = false
+        let batch = pending.withLock { pending in
+            defer { pending = [] }
+            return pending
+        }
         guard !batch.isEmpty else { return }
         let now = clock.now()
         counters.busySince = now
@@ -97,7 +99,8 @@ final class Engine: @unchecked Sendable {
             counters.busySince = nil
             counters.firing = alerts.firingCount
         }
-        var detectors = self.detectors
+        // Only the batch's detectors are copied: copying the whole fleet's on every commit cost more than the polls.
+        var touched: [String: TerminalDetector] = [:]
         var alerts = self.alerts
         var cursors: [String: Int64] = [:]
         var feedbackCursors: [String: Int64] = [:]
@@ -106,7 +109,8 @@ final class Engine: @unchecked Sendable {
             let ids = try store.write { db -> [Int64] in
                 for result in batch {
                     guard let terminal = terminals[result.terminal] else { continue }
-                    var detector = detectors[terminal.id] ?? TerminalDetector()
+                    let before = touched[terminal.id] ?? detectors[terminal.id]
+                    var detector = before ?? TerminalDetector()
                     switch result.page {
                     case .success(let page):
                         let fresh = try StateStore.insertNew(
@@ -133,12 +137,12 @@ final class Engine: @unchecked Sendable {
                     let update = alerts.apply(conditions, store: terminal.store, config: config.detection, now: now)
                     for record in update.changed { try StateStore.saveAlert(record, at: now, db) }
                     announcements += update.announcements
-                    try StateStore.saveDetector(terminal.id, detector, db)
-                    detectors[terminal.id] = detector
+                    if detector != before { try StateStore.saveDetector(terminal.id, detector, db) }
+                    touched[terminal.id] = detector
                 }
                 return try StateStore.enqueue(announcements, db)
             }
-            self.detectors = detectors
+            detectors.merge(touched) { $1 }
             self.alerts = alerts
             inventory.setCursors(cursors)
             inventory.setFeedbackCursors(feedbackCursors)
@@ -193,7 +197,10 @@ final class Engine: @unchecked Sendable {
         let now = clock.now()
         var alerts = self.alerts
         var update = AlertBook.Update()
+        let watched = alerts.terminalsWithRecords
         for terminal in terminals.values {
+            // Quiet terminals without alerts cannot change on the clock; their next poll evaluates them.
+            guard watched.contains(terminal.id) || detectors[terminal.id]?.isQuiet == false else { continue }
             var detector = detectors[terminal.id] ?? TerminalDetector()
             detector.prune(now: now, config: config.detection)
             detectors[terminal.id] = detector

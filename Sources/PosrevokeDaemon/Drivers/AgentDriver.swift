@@ -8,10 +8,15 @@ import PosrevokeCore
 ///
 /// One pooled HTTP client for every terminal; each answer is read up to 1 MiB and never buffered beyond it;
 /// every body is checked by `AgentDecoding`, so a misbehaving agent is an error for its terminal, never a crash.
+///
+/// Each call ends by `timeout` on its own: the client's deadline covers the answer's head, the body is checked
+/// against the same deadline at every chunk, and the client's read timeout ends a body that stops coming.
 struct AgentDriver: TerminalDriver {
     let client: HTTPClient
     let timeout: Duration
     static let maxBody = 1 << 20
+
+    var enforcesTimeouts: Bool { true }
 
     func status(of terminal: Terminal) async throws -> TerminalStatus {
         let data = try await call(terminal, .GET, "/v1/status")
@@ -109,12 +114,17 @@ struct AgentDriver: TerminalDriver {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response: HTTPClientResponse
-        let bytes: ByteBuffer
+        var bytes = ByteBuffer()
+        let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
         do {
-            response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.nanoseconds)))
-            bytes = try await response.body.collect(upTo: Self.maxBody)
-        } catch is NIOTooManyBytesError {
-            throw DriverError.protocolViolation("answer larger than 1 MiB")
+            response = try await client.execute(request, deadline: deadline)
+            for try await var chunk in response.body {
+                guard bytes.readableBytes + chunk.readableBytes <= Self.maxBody else {
+                    throw DriverError.protocolViolation("answer larger than 1 MiB")
+                }
+                bytes.writeBuffer(&chunk)
+                guard NIODeadline.now() < deadline else { throw DriverError.timedOut(timeout) }
+            }
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw DriverError.timedOut(timeout)
         } catch let error as DriverError {
@@ -145,9 +155,13 @@ struct AgentDriver: TerminalDriver {
 
 extension HTTPClient {
     /// The daemon's one client: pooled keep-alive connections, a connect timeout, no redirects.
-    static func forAgents(maxConnectionsPerHost: Int) -> HTTPClient {
+    /// `readTimeout` ends an answer that stops arriving: agent calls rely on it (see `AgentDriver`).
+    static func forAgents(maxConnectionsPerHost: Int, readTimeout: Duration) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(3))
+        configuration.timeout = .init(
+            connect: .seconds(3),
+            read: .nanoseconds(readTimeout.nanoseconds)
+        )
         configuration.redirectConfiguration = .disallow
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60),

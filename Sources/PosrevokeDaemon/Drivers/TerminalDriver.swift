@@ -17,6 +17,12 @@ public protocol TerminalDriver: Sendable {
     /// How the update `id` is going: pending, applying, done or failed (with an error); nil if unknown.
     func updateState(id: String, on terminal: Terminal) async throws -> (state: String, error: String?)?
     func selftest(on terminal: Terminal) async throws -> SelftestResult
+    /// True when every call ends by the poll timeout on its own, so the poller need not race it against a timer.
+    var enforcesTimeouts: Bool { get }
+}
+
+extension TerminalDriver {
+    public var enforcesTimeouts: Bool { false }
 }
 
 /// A terminal's self-test answer.

@@ -55,7 +55,10 @@ public final class Daemon: @unchecked Sendable {
         )
         platform = SimulatedPlatform(settings: config.platform.simulation, store: simulation)
         backups = Backups(stateDirectory: directory)
-        httpClient = HTTPClient.forAgents(maxConnectionsPerHost: config.polling.maxConcurrent)
+        httpClient = HTTPClient.forAgents(
+            maxConnectionsPerHost: config.polling.maxConcurrent,
+            readTimeout: config.polling.timeout
+        )
         inventory.replace(config.terminals)
         engine = Engine(
             config: config,
