@@ -11,7 +11,24 @@ import PosrevokeSimulation
 struct PosrevokeSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "posrevoke-sim",
-        abstract: "Serve simulated terminals and a simulated payment platform over HTTP."
+        abstract: "Serve simulated terminals and a simulated payment platform over HTTP.",
+        discussion: """
+            Every terminal of the config file answers terminal-agent protocol v1 at /t/{terminal}/v1/... \
+            (with --token-file, each demands "Authorization: Bearer TOKEN"); the scenario's agent_faults spoil \
+            these answers only. Each terminal's payment counters are at /metrics/{terminal} in the Prometheus \
+            text format. With --platform-key-file, the payment-platform API of wechat-payscore and alipay-credit \
+            is served at /platform/{provider}/v3/payscore/..., shaped like WeChat Pay Score APIv3 and played by \
+            the config's platform.simulation section; every request must be signed with that key \
+            (POSREVOKE-HMAC-SHA256), with a timestamp within 300 s and a fresh nonce, or it is answered \
+            401 SIGN_ERROR. Without the option those paths answer 404.
+
+            When it listens it prints "posrevoke-sim ready: http://HOST:PORT (N terminals)", and the \
+            --inventory-out file is written by then. It stops on SIGTERM or SIGINT and, with the platform on, \
+            prints how many platform requests it answered with each status \
+            ("posrevoke-sim: platform answers by status: 200×41 401×1 429×3").
+
+            See docs/terminal-agent-protocol.md and docs/platform-api.md.
+            """
     )
 
     @Option(name: .long, help: "A posrevoked config file: its simulation section and terminals are served.")

@@ -35,6 +35,21 @@ struct AgentDecodingTests {
     }
 
     @Test(
+        "times with and without fractions, in UTC or with an offset, all decode; other text is refused",
+        arguments: [
+            ("2026-11-20T06:30:00Z", 1_795_156_200.0), ("2026-11-20T14:30:00+08:00", 1_795_156_200.0),
+            ("2026-11-20T06:30:00.5Z", 1_795_156_200.5), ("2026-11-20T14:30:00.125+08:00", 1_795_156_200.125),
+        ]
+    )
+    func times(text: String, epoch: Double) throws {
+        let body = Data(#"{"id": "n", "text": "t", "from": "\#(text)", "until": "\#(text)"}"#.utf8)
+        let notice = try AgentWire.decoder.decode(AgentWire.Notice.self, from: body)
+        #expect(notice.from == Date(timeIntervalSince1970: epoch))
+        let bad = Data(#"{"id": "n", "text": "t", "from": "20.11.2026 06:30", "until": "\#(text)"}"#.utf8)
+        #expect(throws: DecodingError.self) { try AgentWire.decoder.decode(AgentWire.Notice.self, from: bad) }
+    }
+
+    @Test(
         "every broken answer is a clear error, never a crash or a cursor that stalls",
         arguments: [
             (#"{"transactions": [ {"seq": 1, "id": "#, "malformed JSON"),

@@ -14,8 +14,11 @@ final class ControlServer: @unchecked Sendable {
     init(path: String, handler: @escaping @Sendable (ControlRequest) -> ControlResponse) throws {
         self.path = path
         self.handler = handler
+        // A bare file name lives in the working directory, which exists.
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else {

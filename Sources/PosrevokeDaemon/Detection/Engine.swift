@@ -121,7 +121,10 @@ final class Engine: @unchecked Sendable {
                         )
                         detector.ingest(fresh, terminal: terminal, observedAt: now)
                         detector.pollSucceeded()
-                        try StateStore.saveCursor(terminal.id, nextAfter: page.nextAfter, at: now, db)
+                        // Most polls find nothing new: the stored cursor is already right.
+                        if page.nextAfter != inventory.cursor(terminal.id) {
+                            try StateStore.saveCursor(terminal.id, nextAfter: page.nextAfter, at: now, db)
+                        }
                         cursors[terminal.id] = page.nextAfter
                         counters.transactions += fresh.count
                         counters.duplicates += page.transactions.count - fresh.count
