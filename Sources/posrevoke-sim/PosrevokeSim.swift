@@ -24,8 +24,8 @@ struct PosrevokeSim: AsyncParsableCommand {
 
             When it listens it prints "posrevoke-sim ready: http://HOST:PORT (N terminals)", and the \
             --inventory-out file is written by then. It stops on SIGTERM or SIGINT and, with the platform on, \
-            prints how many platform requests it answered with each status \
-            ("posrevoke-sim: platform answers by status: 200×41 401×1 429×3").
+            prints how many platform requests it answered with each status, one status and count per pair \
+            (a 401 is a request refused for its signature).
 
             See docs/terminal-agent-protocol.md and docs/platform-api.md.
             """
