@@ -75,8 +75,6 @@ let package = Package(
             dependencies: [
                 "PosrevokeDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -14,11 +14,21 @@ final class PlatformRoutes: Sendable {
     static let window: Int64 = 300
     private let nonces = Mutex<[String: Int64]>([:])
     private let answered = Mutex<[Int: Int]>([:])
+    /// Successful changes answered with a 500 anyway, as if the answer was lost on the way back.
+    private let lost = Mutex<(requests: UInt64, lost: Int)>((0, 0))
+    let seed: UInt64
+    let lostShare: Double
 
-    init(platform: SimulatedPlatform, secret: String) {
+    /// Half of `transient_error_share` fails calls before their effect (in the platform itself); the other half
+    /// is played here, after it: the change is made, the answer says 500.
+    init(platform: SimulatedPlatform, secret: String, settings: PlatformSimulationConfig) {
         self.platform = platform
         signer = PlatformSigner(secret: secret, merchantID: "", serial: "")
+        seed = settings.seed
+        lostShare = settings.transientErrorShare / 2
     }
+
+    var lostCount: Int { lost.withLock { $0.lost } }
 
     /// Answers by status so far, e.g. `200×41 401×1 429×3`, for the log line at exit.
     var summary: String {
@@ -29,7 +39,10 @@ final class PlatformRoutes: Sendable {
     }
 
     func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> SimReply {
-        let reply = answer(method: method, uri: uri, authorization: authorization, body: body, now: now)
+        var reply = answer(method: method, uri: uri, authorization: authorization, body: body, now: now)
+        if method == "POST", (200..<300).contains(reply.status), loseAnswer() {
+            reply = Self.failure(500, "SYSTEM_ERROR", "system error, retry with the same parameters")
+        }
         answered.withLock { $0[reply.status, default: 0] += 1 }
         return reply
     }
@@ -143,6 +156,17 @@ final class PlatformRoutes: Sendable {
         }
     }
 
+    private func loseAnswer() -> Bool {
+        guard lostShare > 0 else { return false }
+        return lost.withLock { state in
+            state.requests += 1
+            var rng = SplitMix64(seed: seed, stream: "lost-answer/\(state.requests)")
+            guard rng.unit() < lostShare else { return false }
+            state.lost += 1
+            return true
+        }
+    }
+
     /// Why the request's signature is refused, or nil when it is good.
     private func checkSignature(
         method: String,
@@ -155,7 +179,7 @@ final class PlatformRoutes: Sendable {
             return "missing or malformed Authorization header (\(PlatformSigner.scheme) expected)"
         }
         let clock = Int64(now.timeIntervalSince1970)
-        guard abs(clock - fields.timestamp) <= Self.window else {
+        guard PlatformSigner.isFresh(fields.timestamp, now: clock, window: Self.window) else {
             return "timestamp \(fields.timestamp) is more than \(Self.window) s from the platform's clock"
         }
         guard signer.verifies(fields, method: method, path: uri, body: body) else {

@@ -72,7 +72,8 @@ struct PosrevokeSim: AsyncParsableCommand {
         let platform = key.map {
             PlatformRoutes(
                 platform: SimulatedPlatform(settings: settings.platform.simulation, store: store),
-                secret: $0
+                secret: $0,
+                settings: settings.platform.simulation
             )
         }
         let routes = SimRouter(
@@ -113,9 +114,12 @@ struct PosrevokeSim: AsyncParsableCommand {
             group.cancelAll()
         }
         if let platform {
-            FileHandle.standardOutput.write(
-                Data("posrevoke-sim: platform answers by status: \(platform.summary)\n".utf8)
-            )
+            let summary = """
+                posrevoke-sim: platform answers by status: \(platform.summary)
+                posrevoke-sim: platform answers lost after their effect: \(platform.lostCount)
+
+                """
+            FileHandle.standardOutput.write(Data(summary.utf8))
         }
     }
 

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import PosrevokeCore
 import PosrevokeDaemon
 
@@ -62,8 +60,6 @@ struct Posrevoked: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        // Poll I/O is async: run its tasks on the HTTP client's event loops instead of hopping between thread pools.
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         JournalLogHandler.bootstrap(target: LogTarget(rawValue: logTarget)!, level: Logger.Level(rawValue: logLevel)!)
         let logger = Logger(label: "posrevoked")
         let daemon: Daemon

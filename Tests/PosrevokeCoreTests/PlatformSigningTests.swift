@@ -34,6 +34,22 @@ struct PlatformSigningTests {
         #expect(PlatformAuthorization(header: first)?.nonce != PlatformAuthorization(header: second)?.nonce)
     }
 
+    @Test("a timestamp is fresh within the window either way, and extreme values are refused without trapping")
+    func freshness() {
+        let now: Int64 = 1_800_000_000
+        #expect(PlatformSigner.isFresh(now - 300, now: now, window: 300))
+        #expect(PlatformSigner.isFresh(now + 300, now: now, window: 300))
+        #expect(!PlatformSigner.isFresh(now - 301, now: now, window: 300))
+        #expect(!PlatformSigner.isFresh(now + 301, now: now, window: 300))
+        #expect(!PlatformSigner.isFresh(.min, now: now, window: 300))
+        #expect(!PlatformSigner.isFresh(.max, now: now, window: 300))
+        let header =
+            "POSREVOKE-HMAC-SHA256 mchid=\"1\",nonce_str=\"n\",timestamp=\"-9223372036854775000\","
+            + "serial_no=\"s\",signature=\"x\""
+        let fields = PlatformAuthorization(header: header)
+        #expect(fields.map { PlatformSigner.isFresh($0.timestamp, now: now, window: 300) } == false)
+    }
+
     @Test(
         "headers that are not ours or miss a field are refused",
         arguments: [

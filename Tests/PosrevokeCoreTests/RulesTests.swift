@@ -219,7 +219,7 @@ struct RulesTests {
 struct FixedFormattingTests {
     @Test(
         "matches %.Nf for the values the rules produce",
-        arguments: [0.0, 0.02, 0.123456, 1.0, 12.375, 0.05, 1e-9, 0.26, 100.0, 0.6]
+        arguments: [0.0, 0.02, 0.123456, 1.0, 12.375, 0.05, 1e-9, 0.26, 100.0, 0.6, 0.03125, 1.25, 0.0125, 2.5]
     )
     func matchesPrintf(value: Double) {
         for places in [0, 1, 4] {

@@ -105,6 +105,9 @@ struct HTTPPlanTests {
         let answers = server.log.split(separator: "\n").first { $0.contains("platform answers by status") } ?? ""
         #expect(answers.contains("429×") && answers.contains("500×"), "the platform's 429s and 500s: \(answers)")
         #expect(!answers.contains("401×"), "every request is signed correctly: \(answers)")
+        let lost = server.log.split(separator: "\n").first { $0.contains("lost after their effect") }
+            .flatMap { Int($0.split(separator: " ").last ?? "") }
+        #expect((lost ?? 0) > 0, "some platform changes were made and their answers lost: \(String(describing: lost))")
 
         // Exactly once on every terminal and at the platform, despite 500s that arrive after the effect.
         let queue = try DatabaseQueue(path: dir.file("sim.sqlite"))

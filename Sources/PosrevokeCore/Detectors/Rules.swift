@@ -131,8 +131,12 @@ public enum Rules {
     package static func fixed(_ value: Double, places: Int) -> String {
         var unit: Int64 = 1
         for _ in 0..<places { unit *= 10 }
-        let scaled = (abs(value) * Double(unit)).rounded()
-        guard value.isFinite, scaled < 1e15 else { return String(format: "%.\(places)f", value) }
+        let raw = abs(value) * Double(unit)
+        let scaled = raw.rounded()
+        // Exact ties round to even in printf; rare enough to leave to it.
+        guard value.isFinite, scaled < 1e15, raw - raw.rounded(.down) != 0.5 else {
+            return String(format: "%.\(places)f", value)
+        }
         let n = Int64(scaled)
         let fraction = String(n % unit)
         let sign = value < 0 && n != 0 ? "-" : ""

@@ -47,6 +47,12 @@ public struct PlatformSigner: Sendable {
         return fields.header
     }
 
+    /// True when a signed `timestamp` is within `window` seconds of `now`; any `Int64` is safe to pass.
+    public static func isFresh(_ timestamp: Int64, now: Int64, window: Int64) -> Bool {
+        timestamp >= now.subtractingReportingOverflow(window).partialValue
+            && timestamp <= now.addingReportingOverflow(window).partialValue
+    }
+
     /// True when `authorization` signs exactly this request with this key.
     public func verifies(_ authorization: PlatformAuthorization, method: String, path: String, body: Data) -> Bool {
         guard let signature = Data(base64Encoded: authorization.signature) else { return false }

@@ -9,8 +9,9 @@ import PosrevokeCore
 /// One pooled HTTP client for every terminal; each answer is read up to 1 MiB and never buffered beyond it;
 /// every body is checked by `AgentDecoding`, so a misbehaving agent is an error for its terminal, never a crash.
 ///
-/// Each call ends by `timeout` on its own: the client's deadline covers the answer's head, the body is checked
-/// against the same deadline at every chunk, and the client's read timeout ends a body that stops coming.
+/// Each call ends on its own: the client's deadline (`timeout`) covers the answer's head, the body is checked
+/// against the same deadline at every chunk, and the client's read timeout (`polling.timeout` at start) ends a
+/// body that stops coming, so a head just in time followed by silence takes up to twice `timeout`.
 struct AgentDriver: TerminalDriver {
     let client: HTTPClient
     let timeout: Duration

@@ -26,6 +26,7 @@ public final class Daemon: @unchecked Sendable {
     let backups: Backups
     let digests: Digests
     private let httpClient: HTTPClient
+    private let platformClient = HTTPClient.forPlatforms()
     private var control: ControlServer?
     let scheduler: PollScheduler
     private var pollers: [String: Poller] = [:]
@@ -80,7 +81,7 @@ public final class Daemon: @unchecked Sendable {
                 timeout: config.polling.timeout,
                 commandLatency: config.simulation.scenario.commandLatency
             ),
-            platforms: Self.platforms(config, platform: platform, client: httpClient, clock: clock),
+            platforms: Self.platforms(config, platform: platform, client: platformClient, clock: clock),
             backups: backups,
             clock: clock,
             logger: logger
@@ -276,7 +277,7 @@ public final class Daemon: @unchecked Sendable {
         runner.apply(
             candidate,
             drivers: drivers(),
-            platforms: Self.platforms(candidate, platform: platform, client: httpClient, clock: clock)
+            platforms: Self.platforms(candidate, platform: platform, client: platformClient, clock: clock)
         )
         scheduler.reconcile(intervals: intervals(), maxConcurrent: candidate.polling.maxConcurrent)
         reloadState = "last reload ok"

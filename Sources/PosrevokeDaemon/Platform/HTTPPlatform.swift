@@ -111,7 +111,8 @@ extension HTTPPlatform {
             throw PlatformCallError(description: "\(provider.rawValue) platform: \(error)", retryable: false)
         }
         let signer = PlatformSigner(secret: secret.reveal(), merchantID: config.merchantID, serial: config.keySerial)
-        let base = URL(string: config.url)?.path ?? ""
+        // Signed as sent: the path still percent-encoded.
+        let base = URLComponents(string: config.url)?.percentEncodedPath ?? ""
         var request = HTTPClientRequest(url: config.url + path)
         request.method = method
         request.headers.add(name: "accept", value: "application/json")
@@ -173,5 +174,16 @@ extension HTTPPlatform {
                 retryable: true
             )
         }
+    }
+}
+
+extension HTTPClient {
+    /// The platform adapters' own client: few calls that may be slow, so a 10 s read timeout of their own rather
+    /// than the terminals' poll timeout.
+    static func forPlatforms() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(3), read: .seconds(10))
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }
