@@ -26,7 +26,9 @@ public final class Daemon: @unchecked Sendable {
     let backups: Backups
     let digests: Digests
     private let httpClient: HTTPClient
-    private let platformClient = HTTPClient.forPlatforms()
+    /// The platform adapters' client lives as long as the process: an `HTTPClient` must never be dropped without
+    /// a shutdown, and a daemon that fails to start would drop it.
+    private static let platformClient = HTTPClient.forPlatforms()
     private var control: ControlServer?
     let scheduler: PollScheduler
     private var pollers: [String: Poller] = [:]
@@ -70,22 +72,28 @@ public final class Daemon: @unchecked Sendable {
             logger: logger
         )
         scheduler = PollScheduler(queue: loop, clock: clock, maxConcurrent: config.polling.maxConcurrent)
-        runner = try JobRunner(
-            config: config,
-            store: store,
-            engine: engine,
-            drivers: Self.drivers(
-                fleet: fleet,
+        do {
+            runner = try JobRunner(
+                config: config,
+                store: store,
+                engine: engine,
+                drivers: Self.drivers(
+                    fleet: fleet,
+                    clock: clock,
+                    client: httpClient,
+                    timeout: config.polling.timeout,
+                    commandLatency: config.simulation.scenario.commandLatency
+                ),
+                platforms: Self.platforms(config, platform: platform, client: Self.platformClient, clock: clock),
+                backups: backups,
                 clock: clock,
-                client: httpClient,
-                timeout: config.polling.timeout,
-                commandLatency: config.simulation.scenario.commandLatency
-            ),
-            platforms: Self.platforms(config, platform: platform, client: platformClient, clock: clock),
-            backups: backups,
-            clock: clock,
-            logger: logger
-        )
+                logger: logger
+            )
+        } catch {
+            // The agents' client must be shut down before it is dropped, or AsyncHTTPClient traps.
+            try? httpClient.syncShutdown()
+            throw error
+        }
         digests = Digests(store: store, engine: engine, runner: runner, clock: clock, logger: logger)
         // Ping every half of WATCHDOG_USEC; the loop turns at least four times per ping interval.
         watchdogInterval = ServiceNotifier.watchdogTimeoutMicroseconds().map { $0 * 1000 / 2 }
@@ -277,7 +285,7 @@ public final class Daemon: @unchecked Sendable {
         runner.apply(
             candidate,
             drivers: drivers(),
-            platforms: Self.platforms(candidate, platform: platform, client: platformClient, clock: clock)
+            platforms: Self.platforms(candidate, platform: platform, client: Self.platformClient, clock: clock)
         )
         scheduler.reconcile(intervals: intervals(), maxConcurrent: candidate.polling.maxConcurrent)
         reloadState = "last reload ok"
