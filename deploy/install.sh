@@ -21,7 +21,7 @@ install)
     systemd-sysusers posrevoke.conf
     systemd-tmpfiles --create posrevoke.conf
     if [ ! -e /etc/posrevoke/posrevoke.yaml ]; then
-        install -m 0640 -g posrevoke config/posrevoke.yaml /etc/posrevoke/posrevoke.yaml
+        install -m 0640 -g posrevoke deploy/posrevoke.yaml /etc/posrevoke/posrevoke.yaml
     fi
     journalctl --update-catalog
     if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi

@@ -17,9 +17,10 @@ place() {
         install -D -m 0644 "docs/man/$page.1" "$root/usr/share/man/man1/$page.1"
         gzip -9nf "$root/usr/share/man/man1/$page.1"
     done
-    install -D -m 0644 config/demo.yaml "$root/usr/share/posrevoke/demo.yaml"
-    install -D -m 0644 config/demo-plan.yaml "$root/usr/share/posrevoke/demo-plan.yaml"
-    install -D -m 0644 config/posrevoke.yaml "$root/usr/share/posrevoke/posrevoke.yaml.example"
+    # Examples only: the installed /etc/posrevoke/posrevoke.yaml is deploy/posrevoke.yaml, which watches nothing.
+    install -D -m 0644 config/demo.yaml "$root/usr/share/doc/posrevoke/examples/demo.yaml"
+    install -D -m 0644 config/demo-plan.yaml "$root/usr/share/doc/posrevoke/examples/demo-plan.yaml"
+    install -D -m 0644 config/posrevoke.yaml "$root/usr/share/doc/posrevoke/examples/posrevoke.yaml"
     install -D -m 0644 README.md "$root/usr/share/doc/posrevoke/README.md"
     install -D -m 0644 docs/jobs.md "$root/usr/share/doc/posrevoke/jobs.md"
 }

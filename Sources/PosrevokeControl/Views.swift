@@ -13,6 +13,9 @@ public struct StatusView: Sendable, Codable {
     public var latenessP50Milliseconds: Double
     public var latenessP99Milliseconds: Double
     public var journalDropped: Int
+    /// Alert entries committed and not yet written to the journal (journald down or slow), and why, if it refuses.
+    public var alertsUnwritten: Int
+    public var journalError: String?
     /// Polls of failing terminals passed over by the backoff.
     public var pollsBackedOff: Int
     /// Terminal feedback entries stored since start, and those delivered again and ignored.
@@ -31,6 +34,8 @@ public struct StatusView: Sendable, Codable {
         latenessP50Milliseconds: Double = 0,
         latenessP99Milliseconds: Double,
         journalDropped: Int,
+        alertsUnwritten: Int = 0,
+        journalError: String? = nil,
         pollsBackedOff: Int = 0,
         feedbackStored: Int = 0,
         feedbackDuplicates: Int = 0,
@@ -46,6 +51,8 @@ public struct StatusView: Sendable, Codable {
         self.latenessP50Milliseconds = latenessP50Milliseconds
         self.latenessP99Milliseconds = latenessP99Milliseconds
         self.journalDropped = journalDropped
+        self.alertsUnwritten = alertsUnwritten
+        self.journalError = journalError
         self.pollsBackedOff = pollsBackedOff
         self.feedbackStored = feedbackStored
         self.feedbackDuplicates = feedbackDuplicates

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 package import GRDB
 
 /// Durable memory of the simulated world outside the daemon: the payment platform's orders, applications and
@@ -50,7 +50,26 @@ package final class SimulationStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value REAL NOT NULL)")
+        }
         try migrator.migrate(db)
+    }
+
+    /// When the simulated fleet first started, recorded the first time it is asked. The fleet's traffic is a function
+    /// of its seed and start, so a restarted daemon meets the same terminals with the same logs, as it would meet
+    /// real ones, instead of a fleet that starts numbering its transactions from 1 again.
+    package func fleetStart(orRecord now: Date) throws -> Date {
+        try db.write { db in
+            if let value = try Double.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fleet_start'") {
+                return Date(timeIntervalSince1970: value)
+            }
+            try db.execute(
+                sql: "INSERT INTO meta (key, value) VALUES ('fleet_start', ?)",
+                arguments: [now.timeIntervalSince1970]
+            )
+            return now
+        }
     }
 
     /// Counts one effective operation (a state change the outside world would see).

@@ -66,7 +66,7 @@ struct PosrevokeSim: AsyncParsableCommand {
         let fleet = SimulatedFleet(
             simulation: settings.simulation,
             terminals: settings.terminals,
-            start: Date(),
+            start: try store.fleetStart(orRecord: Date()),
             store: store
         )
         let platform = key.map {

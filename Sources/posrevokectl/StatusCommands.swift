@@ -27,6 +27,10 @@ struct Status: ParsableCommand {
                     )
                 ),
                 ("journal drops", String(status.journalDropped)),
+                (
+                    "alert entries to write",
+                    "\(status.alertsUnwritten)" + (status.journalError.map { " (journald refuses them: \($0))" } ?? "")
+                ),
                 ("feedback", "\(status.feedbackStored) entries stored, \(status.feedbackDuplicates) delivered again"),
                 (
                     "plans",

@@ -47,6 +47,8 @@ cat > /run/systemd/system/posrevoked.service.d/test.conf <<'UNIT'
 WatchdogSec=6s
 RestartSec=1s
 UNIT
+# The config the package installed, kept for the check that it watches and runs nothing.
+cp /etc/posrevoke/posrevoke.yaml /etc/posrevoke/installed.yaml
 cp "$stage/config.yaml" /etc/posrevoke/posrevoke.yaml
 export container=posrevoke-test
 exec /lib/systemd/systemd --system --unit=posrevoke-test.target

@@ -169,7 +169,18 @@ check_unit() {
     awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }'
 }
 
+# 0. The installed config is valid and watches nothing, runs nothing: no terminals, no plans, no simulated platform;
+#    the demos are examples under /usr/share/doc.
+check_installed_config() {
+    ns posrevoked --check-config /etc/posrevoke/installed.yaml || return 1
+    output_has '^terminals: \[\]$' ns cat /etc/posrevoke/installed.yaml || return 1
+    output_has '^plans: \[\]$' ns cat /etc/posrevoke/installed.yaml || return 1
+    ! output_has 'simulated$' ns grep -E '^ +(wechat-payscore|alipay-credit):' /etc/posrevoke/installed.yaml || return 1
+    ns test -f /usr/share/doc/posrevoke/examples/demo.yaml && ns test -f /usr/share/doc/posrevoke/examples/posrevoke.yaml
+}
+
 run_checks() {
+    check "installed config: valid, no terminals, no plans, no simulated platform" check_installed_config
     NS_TIMEOUT=60 check "start: active after READY=1, STATUS shown" check_start
     check "reload: a valid config adds a polled terminal" check_reload_good
     check "reload: an invalid config fails, the service stays up" check_reload_bad

@@ -99,6 +99,9 @@ public struct AlertSummary: Sendable, Equatable {
     public var terminals: [String]
     public var stores: [String]
     public var at: Date
+    /// Every transition the summary stands for, in the order they arrived; each is also written on its own, below
+    /// the notification threshold, so `journalctl TERMINAL_ID=…` finds it.
+    public var members: [Announcement]
 
     public init(kind: AlertKind, phase: Announcement.Phase, store: String?, members: [Announcement], at: Date) {
         self.kind = kind
@@ -107,6 +110,7 @@ public struct AlertSummary: Sendable, Equatable {
         self.terminals = Array(Set(members.map(\.key.terminal))).sorted()
         self.stores = Array(Set(members.map(\.store))).sorted()
         self.at = at
+        self.members = members
     }
 
     public var priority: Int { phase == .firing ? kind.severity.priority : 5 }

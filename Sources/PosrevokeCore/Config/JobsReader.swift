@@ -159,13 +159,38 @@ enum JobsReader {
             for (i, store) in plan.select.stores.enumerated() where !stores.contains(store) {
                 r.report("plans[\(index)].select.stores[\(i)]", nil, "unknown store '\(store)'")
             }
+            if let problem = simulatedPlatformForRealTerminal(plan, config) {
+                r.report("plans[\(index)].providers", nil, problem)
+            }
         }
+    }
+
+    /// The built-in platform only knows the simulated fleet: a plan whose platform steps would "succeed" there for a
+    /// real terminal would report a cancellation that never happened.
+    static func simulatedPlatformForRealTerminal(_ plan: PlanConfig, _ config: DaemonConfig) -> String? {
+        for provider in plan.providers where (config.platform.providers[provider] ?? .simulated) == .simulated {
+            guard
+                let real = config.terminals.first(where: {
+                    $0.driver != "simulated" && $0.providers[provider] != nil && plan.select.matches($0)
+                })
+            else { continue }
+            return "would run the platform steps of \(provider.rawValue) on the simulated platform for terminal "
+                + "'\(real.id)' (driver \(real.driver)), which is not simulated; set "
+                + "platform.providers.\(provider.rawValue) to http or manual"
+        }
+        return nil
     }
 }
 
 extension ConfigParser {
     /// Parses a standalone plan file (one plan mapping), as `posrevokectl plans create` sends it.
-    public static func parsePlan(yaml: String, terminals: [Terminal]) throws(ConfigErrors) -> PlanConfig {
+    /// - Parameter platform: the running config's platform section; a plan may not use the simulated platform for
+    ///   terminals that are not simulated.
+    public static func parsePlan(
+        yaml: String,
+        terminals: [Terminal],
+        platform: PlatformSection = PlatformSection()
+    ) throws(ConfigErrors) -> PlanConfig {
         let root: Node?
         do { root = try Yams.compose(yaml: yaml) } catch {
             throw ConfigErrors([ConfigIssue(path: "", line: nil, message: "YAML error: \(error)")])
@@ -178,6 +203,7 @@ extension ConfigParser {
         if let plan, reader.issues.isEmpty {
             var config = DaemonConfig()
             config.terminals = terminals
+            config.platform = platform
             config.plans = [plan]
             JobsReader.crossCheck(config, known: Set(terminals.map(\.id)), stores: Set(terminals.map(\.store)), reader)
         }

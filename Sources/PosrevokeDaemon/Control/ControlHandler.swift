@@ -56,7 +56,8 @@ extension Daemon {
             guard let body = request.body else { throw ControlError("plans create needs a plan file") }
             let plan: PlanConfig
             do {
-                plan = try ConfigParser.parsePlan(yaml: body, terminals: loop.sync { config.terminals })
+                let (terminals, platform) = loop.sync { (config.terminals, config.platform) }
+                plan = try ConfigParser.parsePlan(yaml: body, terminals: terminals, platform: platform)
             } catch {
                 throw ControlError("invalid plan:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             }
@@ -104,6 +105,8 @@ extension Daemon {
             latenessP50Milliseconds: Double(stats.latenessP50) / 1e6,
             latenessP99Milliseconds: Double(stats.latenessP99) / 1e6,
             journalDropped: line.dropped,
+            alertsUnwritten: line.unwritten,
+            journalError: line.journalError,
             pollsBackedOff: inventory.backedOffCount,
             feedbackStored: engineStats.feedback,
             feedbackDuplicates: engineStats.feedbackDuplicates,

@@ -65,7 +65,6 @@ final class Engine: @unchecked Sendable {
         inventory.setCursors(snapshot.cursors)
         inventory.setFeedbackCursors(snapshot.feedbackCursors)
         rebuildTerminals()
-        deliver(snapshot.outbox.map(\.announcement), outboxIDs: snapshot.outbox.map(\.id))
     }
 
     var firingCount: Int {
@@ -106,7 +105,7 @@ final class Engine: @unchecked Sendable {
         var feedbackCursors: [String: Int64] = [:]
         var announcements: [Announcement] = []
         do {
-            let ids = try store.write { db -> [Int64] in
+            try store.write { db in
                 for result in batch {
                     guard let terminal = terminals[result.terminal] else { continue }
                     let before = touched[terminal.id] ?? detectors[terminal.id]
@@ -143,13 +142,12 @@ final class Engine: @unchecked Sendable {
                     if detector != before { try StateStore.saveDetector(terminal.id, detector, db) }
                     touched[terminal.id] = detector
                 }
-                return try StateStore.enqueue(announcements, db)
+                try StateStore.enqueue(announcements, db)
             }
             detectors.merge(touched) { $1 }
             self.alerts = alerts
             inventory.setCursors(cursors)
             inventory.setFeedbackCursors(feedbackCursors)
-            deliver(announcements, outboxIDs: ids)
             counters.commits += 1
         } catch {
             counters.failedCommits += 1
@@ -223,45 +221,46 @@ final class Engine: @unchecked Sendable {
         let now = clock.now()
         let removed = Set(config.terminals.map(\.id)).subtracting(newConfig.terminals.map(\.id))
         config = newConfig
-        announcer.apply(newConfig.alerts, now: now)
+        announcer.apply(newConfig.alerts, now: now) { self.shouldWrite($0, now: now) }
         guard !removed.isEmpty else { return }
         var alerts = self.alerts
         let (update, removedKeys) = alerts.retire(terminals: removed, now: now)
         do {
-            let ids = try store.write { db -> [Int64] in
+            try store.write { db in
                 for key in removedKeys { try StateStore.deleteAlert(key, db) }
                 for terminal in removed { try StateStore.forgetTerminal(terminal, db) }
-                return try StateStore.enqueue(update.announcements, db)
+                try StateStore.enqueue(update.announcements, db)
             }
             self.alerts = alerts
             for terminal in removed {
                 detectors[terminal] = nil
                 inventory.forgetCursor(terminal)
             }
-            deliver(update.announcements, outboxIDs: ids)
             counters.firing = self.alerts.firingCount
         } catch {
             logger.error("cannot retire removed terminals: \(error)")
         }
     }
 
-    /// Hands committed announcements to the announcer, minus silenced ones and repeats of acknowledged alerts.
-    /// Their outbox rows are cleared either way.
-    private func deliver(_ announcements: [Announcement], outboxIDs ids: [Int64]) {
-        let now = clock.now()
-        var kept: [Announcement] = []
-        for announcement in announcements {
-            let key = announcement.key.description
-            if announcement.phase == .resolved { acks.remove(key) }
-            if silences.contains(where: { $0.matches(announcement.key, store: announcement.store, at: now) }) {
-                counters.silenced += 1
-            } else if announcement.isRepeat && acks.contains(key) {
-                counters.silenced += 1
-            } else {
-                kept.append(announcement)
-            }
+    /// Writes committed announcements (from the outbox) to the journal; call about once a second.
+    func announce(now: Date) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        announcer.flush(now: now) { shouldWrite($0, now: now) }
+        counters.unwritten = announcer.unwritten
+    }
+
+    /// Whether an announcement is written: not when silenced, nor when it repeats an acknowledged alert.
+    /// Its outbox row is cleared either way.
+    private func shouldWrite(_ announcement: Announcement, now: Date) -> Bool {
+        let key = announcement.key.description
+        if announcement.phase == .resolved { acks.remove(key) }
+        if silences.contains(where: { $0.matches(announcement.key, store: announcement.store, at: now) })
+            || (announcement.isRepeat && acks.contains(key))
+        {
+            counters.silenced += 1
+            return false
         }
-        announcer.submit(kept, outboxIDs: ids)
+        return true
     }
 
     /// Operator: stop repeats of a firing alert until it resolves.
@@ -347,12 +346,11 @@ final class Engine: @unchecked Sendable {
             return
         }
         do {
-            let ids = try store.write { db -> [Int64] in
+            try store.write { db in
                 for record in update.changed { try StateStore.saveAlert(record, at: now, db) }
-                return try StateStore.enqueue(update.announcements, db)
+                try StateStore.enqueue(update.announcements, db)
             }
             self.alerts = alerts
-            deliver(update.announcements, outboxIDs: ids)
         } catch {
             logger.error("cannot save alert state; will retry at the next evaluation: \(error)")
         }
@@ -392,4 +390,6 @@ struct EngineCounters: Sendable {
     var feedbackDuplicates = 0
     var feedbackFailures = 0
     var feedbackRejected = 0
+    /// Alert entries committed to the outbox and not yet written to the journal.
+    var unwritten = 0
 }

@@ -24,6 +24,7 @@ public struct JournalLogHandler: LogHandler {
     /// Installs this handler for every logger in the process.
     public static func bootstrap(target: LogTarget, level: Logger.Level) {
         let (journal, console) = target.destinations()
+        JournalQueue.shared.configure(journal: journal, console: console)
         LoggingSystem.bootstrap { label in
             var handler = JournalLogHandler(label: label, toJournal: journal, toConsole: console)
             handler.logLevel = level
@@ -89,11 +90,31 @@ public struct JournalLogHandler: LogHandler {
         "POSREVOKE_ALERT", "ALERT_STATE", "TERMINAL_ID", "STORE_ID", "PROVIDER", "TRANSACTION_ID", "ALERT_COUNT",
     ]
 
+    /// A console line for an entry written from its fields (alert entries, which bypass swift-log).
+    static func writeConsole(fields: [(name: String, value: String)]) {
+        let lookup = Dictionary(fields.map { ($0.name, $0.value) }) { first, _ in first }
+        let level: Logger.Level =
+            switch Int(lookup["PRIORITY"] ?? "") ?? 6 {
+            case ...2: .critical
+            case 3: .error
+            case 4: .warning
+            case 5: .notice
+            case 6: .info
+            default: .debug
+            }
+        let metadata = lookup.filter { consoleKeys.contains($0.key) }.mapValues { Logger.MetadataValue.string($0) }
+        writeConsole(level: level, message: lookup["MESSAGE"] ?? "", metadata: metadata)
+    }
+
     static func writeConsole(event: LogEvent, metadata: Logger.Metadata) {
+        writeConsole(level: event.level, message: "\(event.message)", metadata: metadata)
+    }
+
+    static func writeConsole(level: Logger.Level, message: String, metadata: Logger.Metadata) {
         let stamp = Date().formatted(.iso8601.time(includingFractionalSeconds: true))
         var line =
-            "\(stamp) \(event.level.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0))"
-            + "\(event.message)"
+            "\(stamp) \(level.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0))"
+            + message
         let shown = consoleKeys.compactMap { key in metadata[key].map { "\(key)=\($0)" } }
         if !shown.isEmpty { line += "  [" + shown.joined(separator: " ") + "]" }
         FileHandle.standardError.write(Data((line + "\n").utf8))

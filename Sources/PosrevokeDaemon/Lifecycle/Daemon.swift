@@ -53,7 +53,7 @@ public final class Daemon: @unchecked Sendable {
         fleet = SimulatedFleet(
             simulation: config.simulation,
             terminals: config.terminals,
-            start: clock.now(),
+            start: try simulation.fleetStart(orRecord: clock.now()),
             store: simulation
         )
         platform = SimulatedPlatform(settings: config.platform.simulation, store: simulation)
@@ -101,7 +101,7 @@ public final class Daemon: @unchecked Sendable {
         rebuildPollers()
         let loaded =
             "\(snapshot.cursors.count) cursors, \(snapshot.alerts.count) alerts, "
-            + "\(snapshot.outbox.count) unsent announcements"
+            + "\(snapshot.outboxCount) unsent announcements"
         logger.info("state store \(store.path): \(loaded)")
     }
 
@@ -136,7 +136,7 @@ public final class Daemon: @unchecked Sendable {
         every(.seconds(1), on: engine.queue) { [engine, clock] in
             engine.evaluateAll()
             engine.evaluateFeedbackIfDue()
-            engine.announcer.flush(now: clock.now())
+            engine.announce(now: clock.now())
         }
         every(.seconds(5), on: digests.queue) { [digests] in digests.runIfDue() }
         every(config.daemon.statusInterval, on: loop) { [unowned self] in self.publishStatus() }
@@ -150,6 +150,14 @@ public final class Daemon: @unchecked Sendable {
                     "READY_MONOTONIC_USEC": "\(Signals.monotonicMicroseconds())",
                 ]
             )
+            let simulated = config.terminals.filter { $0.driver == "simulated" }.count
+            if simulated > 0 {
+                let what = "transactions, alerts and jobs are a demonstration, not a real fleet"
+                logger.warning(
+                    "\(simulated) of \(config.terminals.count) terminals are simulated (driver: simulated): their \(what)",
+                    metadata: ["SIMULATED_COUNT": "\(simulated)"]
+                )
+            }
             // The ready entry reaches the journal before systemd hears READY=1, so the journal's order is true.
             JournalQueue.shared.flush(timeout: 1)
             ServiceNotifier.send("READY=1\nSTATUS=\(statusLine().text)")
@@ -308,8 +316,18 @@ public final class Daemon: @unchecked Sendable {
             reload: reloadState,
             skipped: stats.counters.skippedBusy + stats.counters.skippedLate,
             dropped: JournalQueue.shared.droppedCount,
-            storeFailures: engineStats.failedCommits
+            storeFailures: engineStats.failedCommits,
+            unwritten: engineStats.unwritten,
+            journalError: Self.journalError(JournalQueue.shared.durableStatus),
+            simulated: config.terminals.filter { $0.driver == "simulated" }.count
         )
+    }
+
+    /// Why alert entries are not being written, for `STATUS=`: the errno's name and since when.
+    static func journalError(_ status: JournalQueue.DurableStatus) -> String? {
+        guard let since = status.failingSince else { return nil }
+        let name = String(cString: strerror(-status.lastError))
+        return "\(name) since \(since.formatted(.iso8601.time(includingFractionalSeconds: false)))"
     }
 
     private func publishStatus() {
@@ -400,8 +418,9 @@ public final class Daemon: @unchecked Sendable {
         }
         engine.queue.sync {
             engine.evaluateAll()
-            engine.announcer.flush(now: clock.now().addingTimeInterval(3600))
+            engine.announce(now: clock.now().addingTimeInterval(3600))
         }
+        // Alert entries journald does not take now stay in the outbox and are written after the restart.
         JournalQueue.shared.flush(timeout: 3)
         exit(0)
     }

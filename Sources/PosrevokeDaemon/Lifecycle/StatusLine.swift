@@ -6,8 +6,26 @@ package struct StatusLine: Sendable, Equatable {
     package var skipped: Int
     package var dropped: Int
     package var storeFailures: Int
+    /// Alert entries waiting in the outbox for journald, and why journald refuses them (nil while it does not).
+    package var unwritten: Int
+    package var journalError: String?
+    /// Terminals of the built-in simulated fleet: said plainly, so a demonstration is never taken for a real fleet.
+    package var simulated: Int
 
-    package init(terminals: Int, firing: Int, reload: String, skipped: Int, dropped: Int, storeFailures: Int) {
+    package init(
+        terminals: Int,
+        firing: Int,
+        reload: String,
+        skipped: Int,
+        dropped: Int,
+        storeFailures: Int,
+        unwritten: Int = 0,
+        journalError: String? = nil,
+        simulated: Int = 0
+    ) {
+        self.simulated = simulated
+        self.unwritten = unwritten
+        self.journalError = journalError
         self.terminals = terminals
         self.firing = firing
         self.reload = reload
@@ -25,6 +43,13 @@ package struct StatusLine: Sendable, Equatable {
         if skipped > 0 { parts.append("\(skipped) polls skipped") }
         if dropped > 0 { parts.append("\(dropped) journal entries dropped") }
         if storeFailures > 0 { parts.append("\(storeFailures) store write failures") }
-        return parts.joined(separator: " · ")
+        if let journalError {
+            parts.append("journald refuses entries (\(journalError)): \(unwritten) alert entries held")
+        } else if unwritten > 0 {
+            parts.append("\(unwritten) alert entries to write")
+        }
+        if simulated > 0 { parts.append("\(simulated) simulated") }
+        // A newline would end the STATUS= assignment and start another one.
+        return parts.joined(separator: " · ").map { $0.isNewline ? " " : $0 }.reduce(into: "") { $0.append($1) }
     }
 }

@@ -88,17 +88,18 @@ extension StateStore {
     }
 
     /// Queues announcements in the same transaction as the state change that caused them.
-    package static func enqueue(_ announcements: [Announcement], _ db: Database) throws -> [Int64] {
+    /// The announcer reads them from there and writes them to the journal.
+    package static func enqueue(_ announcements: [Announcement], _ db: Database) throws {
         let encoder = JSONEncoder()
-        return try announcements.map { announcement in
+        for announcement in announcements {
             try db.execute(
                 sql: "INSERT INTO outbox (announcement) VALUES (?)",
                 arguments: [try encoder.encode(announcement)]
             )
-            return db.lastInsertedRowID
         }
     }
 
+    /// Deletes outbox rows whose entries the journal writer wrote.
     package static func dequeue(_ ids: [Int64], _ db: Database) throws {
         for id in ids { try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
     }

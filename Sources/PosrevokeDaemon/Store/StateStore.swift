@@ -27,7 +27,8 @@ package final class StateStore: Sendable {
         package var feedbackCursors: [String: Int64] = [:]
         package var detectors: [String: TerminalDetector] = [:]
         package var alerts: [AlertKey: AlertRecord] = [:]
-        package var outbox: [(id: Int64, announcement: Announcement)] = []
+        /// Announcements committed and not yet written to the journal; the announcer reads them itself.
+        package var outboxCount = 0
         package var acks: Set<String> = []
         package var silences: [Silence] = []
     }
@@ -54,10 +55,7 @@ package final class StateStore: Sendable {
             snapshot.silences = try Row.fetchAll(db, sql: "SELECT * FROM silence").map {
                 Silence(matcher: $0["matcher"], until: Date(timeIntervalSince1970: $0["until"]), comment: $0["comment"])
             }
-            for row in try Row.fetchAll(db, sql: "SELECT id, announcement FROM outbox ORDER BY id") {
-                let announcement = try decoder.decode(Announcement.self, from: row["announcement"] as Data)
-                snapshot.outbox.append((row["id"], announcement))
-            }
+            snapshot.outboxCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
             return snapshot
         }
     }

@@ -17,7 +17,15 @@ final class DaemonProcess {
     private(set) var pid: Int32 = 0
 
     /// Starts the daemon directly, or inside a private journald's mount namespace.
-    init(arguments: [String], environment: [String: String] = [:], journal: PrivateJournal? = nil, log: String) throws {
+    /// - Parameter command: what to run instead of the daemon binary, with `arguments` after it (e.g. a shell that
+    ///   runs the daemon twice).
+    init(
+        arguments: [String],
+        environment: [String: String] = [:],
+        journal: PrivateJournal? = nil,
+        log: String,
+        command: [String]? = nil
+    ) throws {
         logPath = log
         guard FileManager.default.createFile(atPath: log, contents: nil) else {
             throw HarnessError("cannot create \(log)")
@@ -36,8 +44,7 @@ final class DaemonProcess {
             process.arguments =
                 [
                     "-m", "--propagation", "private", journal.script, journal.output, journal.pidFile, "--",
-                    Self.binary,
-                ] + arguments
+                ] + (command ?? [Self.binary]) + arguments
             try process.run()
             pid = try journal.waitForPID()
         } else {
@@ -49,6 +56,16 @@ final class DaemonProcess {
     }
 
     func signal(_ signo: Int32) { kill(pid, signo) }
+
+    /// Stops the private journald (its socket stays and refuses entries) or starts it again.
+    func journald(running: Bool) { kill(process.processIdentifier, running ? SIGUSR2 : SIGUSR1) }
+
+    /// The pid of a child of the started command, e.g. the daemon a shell runs; nil if it has none.
+    func childPID() -> Int32? {
+        let path = "/proc/\(pid)/task/\(pid)/children"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return text.split(separator: " ").first.flatMap { Int32($0) }
+    }
 
     var isRunning: Bool { kill(pid, 0) == 0 && process.isRunning }
 
