@@ -9,11 +9,11 @@ enum Harness {
 
     static func callback(_ name: String) -> (@convention(c) (UnsafePointer<UInt8>, Int) -> Int32)? {
         switch name {
-        case "config": { run($0, $1, config) }
-        case "agent": { run($0, $1, agent) }
-        case "control": { run($0, $1, control) }
-        case "feedback-csv": { run($0, $1, feedbackCSV) }
-        case "platform": { run($0, $1, platform) }
+        case "config": { Harness.run($0, $1, Harness.config) }
+        case "agent": { Harness.run($0, $1, Harness.agent) }
+        case "control": { Harness.run($0, $1, Harness.control) }
+        case "feedback-csv": { Harness.run($0, $1, Harness.feedbackCSV) }
+        case "platform": { Harness.run($0, $1, Harness.platform) }
         default: nil
         }
     }
