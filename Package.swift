@@ -100,6 +100,19 @@ let package = Package(
     ]
 )
 
+// The libFuzzer harnesses (scripts/fuzz), declared only with POSREVOKE_FUZZ=1: they link only when built with
+// -sanitize=fuzzer, so the normal build and `swift test` never see them.
+if Context.environment["POSREVOKE_FUZZ"] == "1" {
+    package.products.append(.executable(name: "posrevoke-fuzz", targets: ["posrevoke-fuzz"]))
+    package.targets.append(
+        .executableTarget(
+            name: "posrevoke-fuzz",
+            dependencies: ["PosrevokeControl", "PosrevokeCore"],
+            path: "Tests/Fuzz/Sources"
+        )
+    )
+}
+
 // Shared settings, applied once to every Swift target.
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []

@@ -1,0 +1,159 @@
+import Foundation
+import PosrevokeControl
+import PosrevokeCore
+
+/// One harness per boundary where outside bytes enter posrevoke. Each runs the code the daemon (or posrevokectl)
+/// runs on those bytes, not a copy of it; any error it throws is an answer, and only a trap is a finding.
+enum Harness {
+    static let targets = ["config", "agent", "control", "feedback-csv", "platform"]
+
+    static func callback(_ name: String) -> (@convention(c) (UnsafePointer<UInt8>, Int) -> Int32)? {
+        switch name {
+        case "config": { Harness.run($0, $1, Harness.config) }
+        case "agent": { Harness.run($0, $1, Harness.agent) }
+        case "control": { Harness.run($0, $1, Harness.control) }
+        case "feedback-csv": { Harness.run($0, $1, Harness.feedbackCSV) }
+        case "platform": { Harness.run($0, $1, Harness.platform) }
+        default: nil
+        }
+    }
+
+    private static func run(_ bytes: UnsafePointer<UInt8>, _ count: Int, _ harness: (Data) -> Void) -> Int32 {
+        harness(Data(bytes: bytes, count: count))
+        return 0
+    }
+
+    /// A relative `terminals_file:` is looked for here: an empty directory, so the harness reads no real file.
+    static let configDirectory: String = {
+        let path = NSTemporaryDirectory() + "posrevoke-fuzz-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    /// The config file, as `ConfigParser.load` reads it at start and on every reload.
+    static func config(_ data: Data) {
+        guard let text = String(data: data, encoding: .utf8) else { return }
+        _ = try? ConfigParser.parse(yaml: text, directory: configDirectory)
+    }
+
+    /// A cancelled terminal for the agent's answers to land on, as the engine feeds them to the rules.
+    static let terminal = Terminal(
+        id: "t-0001",
+        store: "s-01",
+        driver: "agent",
+        pollInterval: .seconds(10),
+        providers: [
+            .wechatPayscore: ProviderCancellation(
+                state: .cancelled,
+                cutover: Date(timeIntervalSince1970: 1_790_000_000)
+            ),
+            .alipayCredit: ProviderCancellation(state: .active, cutover: nil),
+        ]
+    )
+
+    /// Cursors the daemon may hold: from the start, mid-stream, and at the end of what an `Int64` holds.
+    static let cursors: [Int64] = [0, 1, 41, 1_000_000, Int64.max - 1, Int64.max]
+
+    /// One answer of a terminal agent. The first byte picks the endpoint (low 3 bits) and the cursor the daemon
+    /// asked after (the rest); the remaining bytes are the body, as `AgentDriver` hands it to `AgentDecoding`.
+    static func agent(_ data: Data) {
+        guard let selector = data.first else { return }
+        let body = Data(data.dropFirst())
+        let cursor = cursors[Int(selector >> 3) % cursors.count]
+        switch selector & 7 {
+        case 0:
+            _ = try? AgentDecoding.status(body)
+        case 1, 6, 7:
+            guard let page = try? AgentDecoding.transactions(body, after: cursor) else { return }
+            // What the engine does with a page: the rules' memory and their conditions.
+            let now = Date(timeIntervalSince1970: 1_790_003_600)
+            let detection = DetectionSection()
+            var detector = TerminalDetector()
+            detector.ingest(page.transactions, terminal: terminal, observedAt: now)
+            _ = Rules.evaluate(detector, terminal: terminal, config: detection, now: now)
+            detector.prune(now: now, config: detection)
+        case 2:
+            _ = try? AgentDecoding.feedback(body, after: cursor)
+        case 3:
+            _ = try? AgentDecoding.decode(AgentWire.PaymentMethodEntry.self, from: body)
+        case 4:
+            _ = try? AgentDecoding.decode(AgentWire.Update.self, from: body)
+        default:
+            _ = try? AgentDecoding.decode(AgentWire.Selftest.self, from: body)
+        }
+    }
+
+    /// One request on the control socket, decoded as `ControlServer` does, then every argument and body through the
+    /// parser the daemon's handler gives it; the answer is encoded as the server sends it.
+    static func control(_ data: Data) {
+        let response: ControlResponse
+        if let request = try? ControlCoding.decoder.decode(ControlRequest.self, from: data) {
+            response = .failure(arguments(of: request))
+        } else {
+            response = .failure("malformed request: expected one line of JSON")
+        }
+        _ = try? ControlCoding.encoder.encode(response)
+    }
+
+    private static func arguments(of request: ControlRequest) -> String {
+        let args = request.args
+        let feedback = FeedbackSection()
+        var parsed: [String] = [request.command]
+        if let key = args["key"] { parsed.append(AlertKey(key)?.description ?? "-") }
+        for name in ["for", "since"] {
+            if let text = args[name] { parsed.append("\(DurationText.parse(text) as Any)") }
+        }
+        for name in ["time", "since"] {
+            if let text = args[name] {
+                parsed.append("\(FeedbackTime.parse(text, timeZone: feedback.digest.zone) as Any)")
+            }
+        }
+        if let rating = args["rating"] { parsed.append("\(Int(rating) as Any)") }
+        if let body = request.body {
+            switch request.command {
+            case "plans.create":
+                do {
+                    parsed.append("\(try ConfigParser.parsePlan(yaml: body, terminals: [terminal]).id)")
+                } catch {
+                    parsed.append("invalid plan:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+                }
+            case "feedback.import":
+                if let data = body.data(using: .utf8),
+                    let batch = try? ControlCoding.decoder.decode(FeedbackImportRequest.self, from: data)
+                {
+                    parsed.append("\(batch.rows.count) rows")
+                }
+            default:
+                break
+            }
+        }
+        return parsed.joined(separator: " ")
+    }
+
+    /// A survey export as `posrevokectl feedback import` reads it (times without an offset in UTC), and the rows as
+    /// they cross the socket to the daemon.
+    static func feedbackCSV(_ data: Data) {
+        guard let parsed = try? FeedbackCSV.parse(data, timeZone: .gmt) else { return }
+        let request = FeedbackImportRequest(file: "fuzz.csv", rows: parsed.rows, errors: parsed.errors, skipBad: true)
+        guard let body = try? ControlCoding.encoder.encode(request) else { return }
+        _ = try? ControlCoding.decoder.decode(FeedbackImportRequest.self, from: body)
+    }
+
+    /// One answer of a payment platform, decoded as `HTTPPlatform` does; the first byte picks the call.
+    static func platform(_ data: Data) {
+        guard let selector = data.first else { return }
+        let body = Data(data.dropFirst())
+        let decoder = PlatformWire.decoder
+        switch selector % 4 {
+        case 0:
+            let list = try? decoder.decode(PlatformWire.OrderList.self, from: body)
+            _ = list?.data.filter { PlatformWire.cancellableStates.contains($0.state) }.map(\.out_order_no)
+        case 1:
+            _ = try? decoder.decode(PlatformWire.Deactivation.self, from: body)
+        case 2:
+            _ = try? decoder.decode(PlatformWire.Authorization.self, from: body)
+        default:
+            _ = try? decoder.decode(PlatformWire.Failure.self, from: body)
+        }
+    }
+}
