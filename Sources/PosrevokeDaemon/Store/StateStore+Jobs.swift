@@ -22,7 +22,7 @@ extension StateStore {
                 let decoder = JSONDecoder()
                 var quarantined: [QuarantinedRow] = []
                 var plans: [StoredPlan] = []
-                for row in try Row.fetchAll(db, sql: "SELECT rowid, * FROM plan") {
+                for row in try Row.fetchAll(db, sql: "SELECT rowid AS row_id, * FROM plan") {
                     do {
                         plans.append(
                             StoredPlan(
@@ -36,7 +36,7 @@ extension StateStore {
                         quarantined.append(
                             try Self.quarantine(
                                 "plan",
-                                rowid: row["rowid"],
+                                rowid: row["row_id"],
                                 key: Self.keyText(key),
                                 data: row["state"],
                                 error: error,
@@ -46,7 +46,7 @@ extension StateStore {
                     }
                 }
                 var jobs: [Job] = []
-                for row in try Row.fetchAll(db, sql: "SELECT rowid, * FROM job") {
+                for row in try Row.fetchAll(db, sql: "SELECT rowid AS row_id, * FROM job") {
                     do {
                         jobs.append(try decoder.decode(Job.self, from: try Self.column(row, "record")))
                     } catch {
@@ -54,7 +54,7 @@ extension StateStore {
                         quarantined.append(
                             try Self.quarantine(
                                 "job",
-                                rowid: row["rowid"],
+                                rowid: row["row_id"],
                                 key: Self.keyText(key),
                                 data: row["record"],
                                 error: error,

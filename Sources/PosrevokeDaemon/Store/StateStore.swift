@@ -51,7 +51,7 @@ package final class StateStore: Sendable {
     private static func loadSnapshot(_ db: Database) throws -> Snapshot {
         var snapshot = Snapshot()
         let decoder = JSONDecoder()
-        /// Decodes each row of `sql` (which selects `rowid` first); a row that fails goes to quarantine.
+        /// Decodes each row of `sql` (which selects `rowid AS row_id` first); a row that fails goes to quarantine.
         func each(_ table: String, key: String, data: String, _ sql: String, _ body: (Row) throws -> Void) throws {
             for row in try Row.fetchAll(db, sql: sql) {
                 do {
@@ -61,7 +61,7 @@ package final class StateStore: Sendable {
                     snapshot.quarantined.append(
                         try quarantine(
                             table,
-                            rowid: row["rowid"],
+                            rowid: row["row_id"],
                             key: keyText(value),
                             data: row[data],
                             error: error,
@@ -71,7 +71,7 @@ package final class StateStore: Sendable {
                 }
             }
         }
-        try each("cursor", key: "terminal_id", data: "next_after", "SELECT rowid, * FROM cursor") { row in
+        try each("cursor", key: "terminal_id", data: "next_after", "SELECT rowid AS row_id, * FROM cursor") { row in
             let terminal: String = try column(row, "terminal_id")
             snapshot.cursors[terminal] = try column(row, "next_after")
         }
@@ -79,25 +79,25 @@ package final class StateStore: Sendable {
             "feedback_cursor",
             key: "terminal_id",
             data: "next_after",
-            "SELECT rowid, * FROM feedback_cursor"
+            "SELECT rowid AS row_id, * FROM feedback_cursor"
         ) { row in
             let terminal: String = try column(row, "terminal_id")
             snapshot.feedbackCursors[terminal] = try column(row, "next_after")
         }
-        try each("detector", key: "terminal_id", data: "state", "SELECT rowid, * FROM detector") { row in
+        try each("detector", key: "terminal_id", data: "state", "SELECT rowid AS row_id, * FROM detector") { row in
             let detector = try decoder.decode(TerminalDetector.self, from: try column(row, "state", as: Data.self))
             let terminal: String = try column(row, "terminal_id")
             snapshot.detectors[terminal] = detector
         }
-        try each("alert", key: "key", data: "record", "SELECT rowid, * FROM alert") { row in
+        try each("alert", key: "key", data: "record", "SELECT rowid AS row_id, * FROM alert") { row in
             let record = try decoder.decode(AlertRecord.self, from: try column(row, "record", as: Data.self))
             snapshot.alerts[record.key] = record
         }
-        try each("ack", key: "key", data: "key", "SELECT rowid, * FROM ack") { row in
+        try each("ack", key: "key", data: "key", "SELECT rowid AS row_id, * FROM ack") { row in
             let key: String = try column(row, "key")
             snapshot.acks.insert(key)
         }
-        try each("silence", key: "id", data: "matcher", "SELECT rowid, * FROM silence") { row in
+        try each("silence", key: "id", data: "matcher", "SELECT rowid AS row_id, * FROM silence") { row in
             snapshot.silences.append(
                 Silence(
                     matcher: try column(row, "matcher"),
@@ -106,7 +106,7 @@ package final class StateStore: Sendable {
                 )
             )
         }
-        try each("outbox", key: "id", data: "announcement", "SELECT rowid, * FROM outbox ORDER BY id") { row in
+        try each("outbox", key: "id", data: "announcement", "SELECT rowid AS row_id, * FROM outbox ORDER BY id") { row in
             let data: Data = try column(row, "announcement")
             let id: Int64 = try column(row, "id")
             snapshot.outbox.append((id, try decoder.decode(Announcement.self, from: data)))
