@@ -60,7 +60,9 @@ struct JobsStallTests {
         )
         if waitForSocket {
             #expect(
-                eventually(timeout: 20) { (try? ControlClient(path: socketPath).send(ControlRequest(command: "status")))?.ok == true },
+                eventually(timeout: 20) {
+                    (try? ControlClient(path: socketPath).send(ControlRequest(command: "status")))?.ok == true
+                },
                 "log:\n\(daemon.log.suffix(2000))"
             )
         }
@@ -69,7 +71,10 @@ struct JobsStallTests {
 
     // MARK: One daemon per state directory
 
-    @Test("a second daemon on the same state directory exits at once, naming the first one's pid", .timeLimit(.minutes(2)))
+    @Test(
+        "a second daemon on the same state directory exits at once, naming the first one's pid",
+        .timeLimit(.minutes(2))
+    )
     func secondDaemonRefused() throws {
         let dir = try TestDirectory()
         let first = try start(dir, yaml: Self.config(plan: false))

@@ -30,7 +30,10 @@ struct StateQuarantineTests {
             try StateStore.saveCursor("t-1", nextAfter: 42, at: now, db)
             try db.execute(sql: "INSERT INTO cursor (terminal_id, next_after, updated_at) VALUES ('t-2', 'x', 0)")
             try StateStore.saveDetector("t-1", TerminalDetector(), db)
-            try db.execute(sql: "INSERT INTO detector (terminal_id, state) VALUES ('t-2', ?)", arguments: [Data("[]".utf8)])
+            try db.execute(
+                sql: "INSERT INTO detector (terminal_id, state) VALUES ('t-2', ?)",
+                arguments: [Data("[]".utf8)]
+            )
             try db.execute(
                 sql: "INSERT INTO alert VALUES ('k', 'lingering-credit-pay', 't-3', '-', 's', 1, ?, 0)",
                 arguments: [Data("{}".utf8)]
@@ -46,7 +49,8 @@ struct StateQuarantineTests {
         #expect(snapshot.cursors == ["t-1": 42])
         #expect(Array(snapshot.detectors.keys) == ["t-1"])
         #expect(snapshot.alerts.isEmpty && snapshot.outbox.isEmpty)
-        #expect(snapshot.quarantined.map { "\($0.table)/\($0.key)" }.sorted() == ["alert/k", "cursor/t-2", "detector/t-2", "outbox/1"])
+        let moved = snapshot.quarantined.map { "\($0.table)/\($0.key)" }.sorted()
+        #expect(moved == ["alert/k", "cursor/t-2", "detector/t-2", "outbox/1"])
         #expect(snapshot.quarantined.allSatisfy { !$0.error.isEmpty })
         let plans = try store.loadPlans()
         #expect(plans.jobs.map(\.terminal) == ["t-1"])

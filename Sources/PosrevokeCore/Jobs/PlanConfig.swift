@@ -32,7 +32,8 @@ public struct PlanConfig: Sendable, Equatable, Codable {
         if name.isEmpty { return "must not be empty" }
         if name.utf8.count > maxIDBytes { return "must be at most \(maxIDBytes) bytes long" }
         if name.hasPrefix(".") { return "must not start with '.' (it names a directory)" }
-        if name.unicodeScalars.contains(where: { $0 == "/" || $0 == "\0" || $0.properties.generalCategory == .control }) {
+        let forbidden = { (c: Unicode.Scalar) in c == "/" || c == "\0" || c.properties.generalCategory == .control }
+        if name.unicodeScalars.contains(where: forbidden) {
             return "must not contain '/', NUL or control characters"
         }
         if name.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) {

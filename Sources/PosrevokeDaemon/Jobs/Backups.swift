@@ -31,7 +31,8 @@ package struct Backups: Sendable {
     private func paths(plan: String, terminal: String) throws -> (data: String, manifest: String) {
         for (what, name) in [("plan id", plan), ("terminal id", terminal)] {
             if let problem = PlanConfig.fileNameProblem(name) {
-                throw BackupError("cannot back up under \(what) '\(name.debugDescription.dropFirst().dropLast())': \(problem)")
+                let shown = name.debugDescription.dropFirst().dropLast()
+                throw BackupError("cannot back up under \(what) '\(shown)': \(problem)")
             }
         }
         let dir = (root as NSString).appendingPathComponent(plan)

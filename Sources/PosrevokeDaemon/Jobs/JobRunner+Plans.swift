@@ -126,7 +126,8 @@ extension JobRunner {
                         job.release(now: now)
                         released.append(job)
                     }
-                    notes.append(("released wave \(wave + 1) of \(plan.state.waveCount) (\(released.count) jobs)", .notice))
+                    let note = "released wave \(wave + 1) of \(plan.state.waveCount) (\(released.count) jobs)"
+                    notes.append((note, .notice))
                 case .gateFailed(let reason):
                     notes.append(("paused: \(reason)", .warning))
                 case .complete:

@@ -160,8 +160,9 @@ final class JobRunner: @unchecked Sendable {
                 try store.write { db in for job in begun + deferred { try StateStore.saveJob(job, db) } }
                 for job in begun + deferred { jobs[job.id] = job }
             } catch {
+                let delay = Int(Self.storeRetryDelay)
                 logger.error(
-                    "cannot save job state; steps are not started, next try in \(Int(Self.storeRetryDelay)) s: \(error)",
+                    "cannot save job state; steps are not started, next try in \(delay) s: \(error)",
                     metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
                 )
                 for job in begun { busyTerminals.remove(job.terminal) }
@@ -280,7 +281,7 @@ final class JobRunner: @unchecked Sendable {
             )
         } catch {
             logger.critical(
-                "cannot read job state back after a failed commit; exiting to restart from the state database: \(error)",
+                "cannot read job state back after a failed commit; exiting to restart from the database: \(error)",
                 metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
             )
             JournalLogHandler.flush()

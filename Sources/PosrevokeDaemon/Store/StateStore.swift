@@ -106,7 +106,8 @@ package final class StateStore: Sendable {
                 )
             )
         }
-        try each("outbox", key: "id", data: "announcement", "SELECT rowid AS row_id, * FROM outbox ORDER BY id") { row in
+        let outbox = "SELECT rowid AS row_id, * FROM outbox ORDER BY id"
+        try each("outbox", key: "id", data: "announcement", outbox) { row in
             let data: Data = try column(row, "announcement")
             let id: Int64 = try column(row, "id")
             snapshot.outbox.append((id, try decoder.decode(Announcement.self, from: data)))
