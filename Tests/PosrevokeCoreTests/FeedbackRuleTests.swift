@@ -113,17 +113,21 @@ struct FeedbackRuleTests {
         canary.status = .waiting
         let elsewhere: Set = [AlertKey(kind: .negativeFeedback, terminal: "s-9")]
         #expect(
-            PlanState(id: "p", waveCount: 2, now: t0).gateFailure(config: config, wave: [canary], firing: elsewhere)
-                == nil
+            PlanState(id: "p", waveCount: 2, now: t0).gateFailure(
+                config: config,
+                released: [canary],
+                wave: [canary],
+                alerting: elsewhere
+            ) == nil
         )
         var state = PlanState(id: "p", waveCount: 2, now: t0)
         state.currentWave = 0
         let firing: Set = [AlertKey(kind: .negativeFeedback, terminal: "s-2")]
-        _ = state.evaluate(config: config, jobs: [canary], firing: firing, now: t0)
+        _ = state.evaluate(config: config, jobs: [canary], alerting: firing, now: t0)
         let decisions = state.evaluate(
             config: config,
             jobs: [canary],
-            firing: firing,
+            alerting: firing,
             now: t0.addingTimeInterval(config.waves.soak.seconds)
         )
         #expect(decisions.count == 1)

@@ -255,12 +255,12 @@ struct PlanningTests {
                 now: t0
             ),
         ]
-        #expect(state.evaluate(config: config, jobs: jobs, firing: [], now: t0) == [.releaseWave(0)])
-        #expect(state.evaluate(config: config, jobs: jobs, firing: [], now: t0).isEmpty)
+        #expect(state.evaluate(config: config, jobs: jobs, alerting: [], now: t0) == [.releaseWave(0)])
+        #expect(state.evaluate(config: config, jobs: jobs, alerting: [], now: t0).isEmpty)
         jobs[0].stepIndex = 1  // reached watch: cut over
-        #expect(state.evaluate(config: config, jobs: jobs, firing: [], now: t0) == [.wakeAt(t0.addingTimeInterval(60))])
+        #expect(state.evaluate(config: config, jobs: jobs, alerting: [], now: t0) == [.wakeAt(t0.addingTimeInterval(60))])
         #expect(
-            state.evaluate(config: config, jobs: jobs, firing: [], now: t0.addingTimeInterval(60)) == [.releaseWave(1)]
+            state.evaluate(config: config, jobs: jobs, alerting: [], now: t0.addingTimeInterval(60)) == [.releaseWave(1)]
         )
     }
 
@@ -286,18 +286,18 @@ struct PlanningTests {
             AlertKey(kind: .lingeringCreditPay, terminal: "elsewhere", provider: "wechat-payscore"),
         ]
         let later = t0.addingTimeInterval(config.waves.soak.seconds)
-        _ = state.evaluate(config: config, jobs: [canary], firing: firing, now: t0)
-        let decisions = state.evaluate(config: config, jobs: [canary], firing: firing, now: later)
+        _ = state.evaluate(config: config, jobs: [canary], alerting: firing, now: t0)
+        let decisions = state.evaluate(config: config, jobs: [canary], alerting: firing, now: later)
         guard case .gateFailed(let reason) = decisions.first else {
             Issue.record("expected the gate to fail, got \(decisions)")
             return
         }
-        #expect(reason.contains("1 blocking alert firing (lingering-credit-pay on a)"))
+        #expect(reason.contains("1 blocking alert pending or firing (lingering-credit-pay on a)"))
         #expect(state.status == .paused)
-        #expect(state.evaluate(config: config, jobs: [canary], firing: firing, now: later).isEmpty)
+        #expect(state.evaluate(config: config, jobs: [canary], alerting: firing, now: later).isEmpty)
         state.status = .active
         state.skipNextGate = true
-        #expect(state.evaluate(config: config, jobs: [canary], firing: firing, now: later) == [.releaseWave(1)])
+        #expect(state.evaluate(config: config, jobs: [canary], alerting: firing, now: later) == [.releaseWave(1)])
     }
 
     @Test("failed jobs beyond the allowance fail the gate")
@@ -318,13 +318,19 @@ struct PlanningTests {
         var second = failed
         second.terminal = "b"
         #expect(
-            PlanState(id: "p", waveCount: 2, now: Date()).gateFailure(config: config, wave: [failed], firing: []) == nil
+            PlanState(id: "p", waveCount: 2, now: Date()).gateFailure(
+                config: config,
+                released: [failed],
+                wave: [failed],
+                alerting: []
+            ) == nil
         )
         #expect(
             PlanState(id: "p", waveCount: 2, now: Date()).gateFailure(
                 config: config,
+                released: [failed, second],
                 wave: [failed, second],
-                firing: []
+                alerting: []
             )?
             .contains("2 failed jobs") == true
         )

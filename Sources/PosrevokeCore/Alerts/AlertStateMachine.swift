@@ -31,6 +31,12 @@ public struct AlertStateMachine: Sendable, Equatable, Codable {
         return false
     }
 
+    /// The condition holds but its `for:` has not passed yet.
+    public var isPending: Bool {
+        if case .pending = state { return true }
+        return false
+    }
+
     /// Feeds whether the rule's condition holds at `now`.
     public mutating func observe(
         active: Bool,

@@ -28,11 +28,16 @@ public enum MessageID {
     public static let journalDropped = "5bb51c15f44b449faa827cf8a72f4d7d"
     /// The state store refused a write (disk full, I/O error); polls are retried.
     public static let storeWriteFailed = "6b9aab628827445bb456bb5474b1f99f"
+    /// A part that must make progress stalled, so the daemon stopped feeding systemd's watchdog (or it recovered).
+    public static let watchdogWithheld = "4cd2e361de7b4737bf82339ae59fd8f3"
+    /// A state database row could not be decoded: it was moved to the quarantine table and the daemon went on.
+    public static let stateRowQuarantined = "3394af8369754596bda87d937f828897"
 
     /// Every id, for checks that the journal catalog explains each one.
     public static let all = [
         lingeringCreditPay, creditPayAttempt, terminalUnreachable, paymentFailureRate, alertSummary, reloadRejected,
         reloadApplied, daemonReady, daemonStatistics, daemonStopping, journalDropped, storeWriteFailed, jobFailed,
         reviewOverdue, healthGateFailed, jobStep, planEvent, negativeFeedback, feedbackDigest, feedbackRecorded,
+        watchdogWithheld, stateRowQuarantined,
     ]
 }

@@ -44,9 +44,8 @@ enum JobsReader {
             return nil
         }
         guard let id = r.string(idNode, "\(p).id") else { return nil }
-        if id.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) {
-            r.report("\(p).id", idNode, "may only contain letters, digits, '-', '_' and '.'")
-        }
+        // The id names the plan's backup directory: it must be one safe file name.
+        if let problem = PlanConfig.fileNameProblem(id) { r.report("\(p).id", idNode, problem) }
         var plan = PlanConfig(id: id)
         if let n = m["kind"], let text = r.string(n, "\(p).kind") {
             if let kind = JobKind(rawValue: text) {

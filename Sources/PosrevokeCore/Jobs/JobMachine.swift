@@ -158,3 +158,42 @@ extension Job {
         return [event]
     }
 }
+
+/// How a job's move changes the cancellation state its terminal × provider is judged against.
+public enum CutoverChange: Sendable, Equatable {
+    /// Credit-score pay is off from this moment: an approved payment after it is `lingering-credit-pay`.
+    case record(Date)
+    /// A restore put the provider back: its payments are ordinary again.
+    case restore
+
+    /// The state to record for the terminal × provider.
+    public var cancellation: ProviderCancellation {
+        switch self {
+        case .record(let at): ProviderCancellation(state: .cancelled, cutover: at)
+        case .restore: ProviderCancellation(state: .active, cutover: nil)
+        }
+    }
+}
+
+extension Job {
+    /// The cutover this job's last move (from step `before`) records, if any. Call after every applied outcome or
+    /// operator command; it notes a recorded cutover in `context["cutover"]`.
+    ///
+    /// A cancel job records it when `close-service` is done (by the driver or confirmed by an operator): the
+    /// provider is switched off from then on, so detection has no blind spot while the application, hardware and
+    /// update steps run. A job that reaches `watch` without one (it passed close-service under an older version)
+    /// records it there. A restore marks the provider active again when `restore-settings` is done.
+    public mutating func cutoverChange(leaving before: JobStep, now: Date) -> CutoverChange? {
+        guard step != before || status == .completed else { return nil }
+        switch kind {
+        case .cancel:
+            let closed = before == .closeService
+            let watching = step == .watch && status != .completed && context["cutover"] == nil
+            guard closed || watching else { return nil }
+            context["cutover"] = now.formatted(.iso8601)
+            return .record(now)
+        case .restore:
+            return before == .restoreSettings ? .restore : nil
+        }
+    }
+}

@@ -22,6 +22,26 @@ public struct PlanConfig: Sendable, Equatable, Codable {
 
     public init(id: String) { self.id = id }
 
+    /// The longest plan id, in UTF-8 bytes: it names a directory under `backups/`, and file names stop at 255.
+    public static let maxIDBytes = 100
+
+    /// Why `name` cannot be a file name of its own under `backups/` (a plan id, a terminal id), or nil when it
+    /// can: not empty, at most `maxIDBytes` bytes, no leading dot (so never `.` or `..`), no `/`, NUL or other
+    /// control character, and only letters, digits, '-', '_' and '.'.
+    public static func fileNameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "must not be empty" }
+        if name.utf8.count > maxIDBytes { return "must be at most \(maxIDBytes) bytes long" }
+        if name.hasPrefix(".") { return "must not start with '.' (it names a directory)" }
+        let forbidden = { (c: Unicode.Scalar) in c == "/" || c == "\0" || c.properties.generalCategory == .control }
+        if name.unicodeScalars.contains(where: forbidden) {
+            return "must not contain '/', NUL or control characters"
+        }
+        if name.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) {
+            return "may only contain letters, digits, '-', '_' and '.'"
+        }
+        return nil
+    }
+
     /// Which terminals a plan covers: the union of ids, stores and tags (all of them when empty).
     public struct Selection: Sendable, Equatable, Codable {
         public var terminals: [String] = []
@@ -69,7 +89,9 @@ public struct PlanConfig: Sendable, Equatable, Codable {
         public var canary = 1
         public var size: Int?
         public var percent: Double?
-        public var soak: Duration = .seconds(3600)
+        /// 24 h, as long as `negative_feedback.window`: a store that leaves `min_sample` (20) entries a day is seen
+        /// by the gate. An hour could not trip the feedback gate at any real store (docs/jobs.md has the arithmetic).
+        public var soak: Duration = .seconds(86400)
         public init() {}
     }
 

@@ -46,8 +46,11 @@ public struct PlanState: Sendable, Codable, Equatable {
 
     /// Decides the plan's next move from its jobs and the alerts firing now. Pure; call whenever jobs change.
     ///
-    /// - Parameter firing: alert keys firing now; the gate looks at those of the current wave's terminals.
-    public mutating func evaluate(config: PlanConfig, jobs: [Job], firing: Set<AlertKey>, now: Date) -> [PlanDecision] {
+    /// - Parameter alerting: keys of the alerts pending or firing now; the gate looks at those of every terminal
+    ///   (and store) the plan has released so far, not only the current wave's.
+    public mutating func evaluate(config: PlanConfig, jobs: [Job], alerting: Set<AlertKey>, now: Date)
+        -> [PlanDecision]
+    {
         guard status == .active else { return [] }
         guard currentWave >= 0 else {
             guard waveCount > 0 else { return complete(now) }
@@ -68,7 +71,12 @@ public struct PlanState: Sendable, Codable, Equatable {
         guard now >= soakEnds else { return [.wakeAt(soakEnds)] }
         if skipNextGate {
             skipNextGate = false
-        } else if let reason = gateFailure(config: config, wave: wave, firing: firing) {
+        } else if let reason = gateFailure(
+            config: config,
+            released: jobs.filter { $0.wave <= currentWave },
+            wave: wave,
+            alerting: alerting
+        ) {
             status = .paused
             pauseReason = "health gate failed after wave \(currentWave + 1): \(reason)"
             updatedAt = now
@@ -80,12 +88,17 @@ public struct PlanState: Sendable, Codable, Equatable {
         return [.releaseWave(currentWave)]
     }
 
-    /// Why the gate of `wave` fails, or nil when it passes.
-    public func gateFailure(config: PlanConfig, wave: [Job], firing: Set<AlertKey>) -> String? {
-        let terminals = Set(wave.map(\.terminal))
-        let stores = Set(wave.map(\.store))
+    /// Why the gate after `wave` fails, or nil when it passes.
+    ///
+    /// A blocking alert that is pending or firing on any terminal the plan has released so far (`released`, every
+    /// wave up to this one), or for per-store kinds on any of their stores, fails it: a `for:` duration or an early
+    /// wave's late trouble must not let the next wave through. Failed jobs are counted in `wave`, against
+    /// `max_failed_jobs`.
+    public func gateFailure(config: PlanConfig, released: [Job], wave: [Job], alerting: Set<AlertKey>) -> String? {
+        let terminals = Set(released.map(\.terminal))
+        let stores = Set(released.map(\.store))
         let blocking = Set(config.gate.blockingAlerts)
-        let hits = firing.filter { key in
+        let hits = alerting.filter { key in
             blocking.contains(key.kind) && (key.kind.isPerStore ? stores : terminals).contains(key.terminal)
         }.sorted()
         let failed = wave.filter { $0.status == .failed }
@@ -95,7 +108,9 @@ public struct PlanState: Sendable, Codable, Equatable {
                 "\($0.kind.rawValue) on \($0.kind.isPerStore ? "store " : "")\($0.terminal)"
             }
             .joined(separator: ", ")
-            reasons.append("\(hits.count) blocking alert\(hits.count == 1 ? "" : "s") firing (\(sample))")
+            reasons.append(
+                "\(hits.count) blocking alert\(hits.count == 1 ? "" : "s") pending or firing (\(sample))"
+            )
         }
         if failed.count > config.gate.maxFailedJobs {
             reasons.append(

@@ -19,7 +19,7 @@ final class ControlServer: @unchecked Sendable {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        unlink(path)
+        try SocketPath.removeStale(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else {
             throw ControlError("cannot create the control socket: \(String(cString: strerror(errno)))")

@@ -324,6 +324,12 @@ final class Engine: @unchecked Sendable {
         return Set(alerts.records.values.filter(\.machine.isFiring).map(\.key))
     }
 
+    /// Keys of the alerts pending (inside their `for:`) or firing now, for health gates.
+    var alertingKeys: Set<AlertKey> {
+        dispatchPrecondition(condition: .onQueue(queue))
+        return Set(alerts.records.values.filter { $0.machine.isFiring || $0.machine.isPending }.map(\.key))
+    }
+
     /// The effective terminal, with job-recorded cutovers applied.
     func terminal(_ id: String) -> Terminal? {
         dispatchPrecondition(condition: .onQueue(queue))

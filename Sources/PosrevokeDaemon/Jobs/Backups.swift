@@ -27,7 +27,14 @@ package struct Backups: Sendable {
         root = (stateDirectory as NSString).appendingPathComponent("backups")
     }
 
-    private func paths(plan: String, terminal: String) -> (data: String, manifest: String) {
+    /// A plan id or terminal id becomes a file name here: one that could leave `backups/` is refused.
+    private func paths(plan: String, terminal: String) throws -> (data: String, manifest: String) {
+        for (what, name) in [("plan id", plan), ("terminal id", terminal)] {
+            if let problem = PlanConfig.fileNameProblem(name) {
+                let shown = name.debugDescription.dropFirst().dropLast()
+                throw BackupError("cannot back up under \(what) '\(shown)': \(problem)")
+            }
+        }
         let dir = (root as NSString).appendingPathComponent(plan)
         return (
             (dir as NSString).appendingPathComponent("\(terminal).jsonl"),
@@ -37,7 +44,7 @@ package struct Backups: Sendable {
 
     /// Writes the history and its manifest, then verifies what landed on disk.
     package func write(plan: String, terminal: String, transactions: [Transaction], now: Date) throws -> Manifest {
-        let (dataPath, manifestPath) = paths(plan: plan, terminal: terminal)
+        let (dataPath, manifestPath) = try paths(plan: plan, terminal: terminal)
         try FileManager.default.createDirectory(
             atPath: (dataPath as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true
@@ -64,7 +71,7 @@ package struct Backups: Sendable {
 
     /// Re-reads a backup and checks it against its manifest.
     package func verify(plan: String, terminal: String) throws -> Manifest {
-        let (dataPath, manifestPath) = paths(plan: plan, terminal: terminal)
+        let (dataPath, manifestPath) = try paths(plan: plan, terminal: terminal)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
@@ -127,6 +134,15 @@ package struct Backups: Sendable {
         try handle.synchronize()
         try handle.close()
         if rename(temporary, path) != 0 { throw BackupError("cannot rename \(temporary): errno \(errno)") }
+        // The rename is durable only once the directory that holds the new name is on disk.
+        try syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    private static func syncDirectory(_ directory: String) throws {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw BackupError("cannot open \(directory) to sync it: errno \(errno)") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw BackupError("cannot sync \(directory): errno \(errno)") }
     }
 
     private static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }

@@ -86,7 +86,9 @@ extension JobRunner {
                 }
             }
             plan.state.updatedAt = now
-            commit(changedJobs, plans: [plan], now: now)
+            guard commit(changedJobs, plans: [plan], now: now) else {
+                throw ControlError("the state store refused the change; nothing was done (see the journal)")
+            }
             for (job, event) in events { logStep(job, event) }
             logPlan(plan, "\(command.rawValue)d by an operator\(force ? " (skipping the next health gate)" : "")")
             publishAlerts(jobs: changedJobs, plans: [plan], now: now)
@@ -144,10 +146,12 @@ extension JobRunner {
                 job.runNow(now: now)
             }
             var cutovers: [(Job, ProviderCancellation?)] = []
-            if job.kind == .cancel, job.step == .watch, before.step != .watch {
-                cutovers.append((job, ProviderCancellation(state: .cancelled, cutover: now)))
+            if let change = job.cutoverChange(leaving: before.step, now: now) {
+                cutovers.append((job, change.cancellation))
             }
-            commit([job], plans: reopened.map { [$0] } ?? [], cutovers: cutovers, now: now)
+            guard commit([job], plans: reopened.map { [$0] } ?? [], cutovers: cutovers, now: now) else {
+                throw ControlError("the state store refused the change; nothing was done (see the journal)")
+            }
             if let reopened { logPlan(reopened, "reopened for the retried job \(job.id)") }
             for event in events { logStep(job, event) }
             publishAlerts(jobs: [job], plans: [], now: now)

@@ -65,14 +65,15 @@ extension JobRunner {
             if var existing = plans[plan.id] {
                 guard existing.config != plan || existing.state.removedFromConfig else { continue }
                 existing.config = plan
-                if existing.state.removedFromConfig {
-                    existing.state.removedFromConfig = false
+                let returned = existing.state.removedFromConfig
+                existing.state.removedFromConfig = false
+                guard commit([], plans: [existing], now: now) else { continue }
+                if returned {
                     logPlan(
                         existing,
                         "is back in the config file; it stays \(existing.state.status.rawValue) until resumed"
                     )
                 }
-                commit([], plans: [existing], now: now)
             } else {
                 do {
                     try createPlan(plan, source: "config", now: now)
@@ -94,7 +95,7 @@ extension JobRunner {
                 plan.state.pauseReason = "removed from the config file"
             }
             plan.state.updatedAt = now
-            commit([], plans: [plan], now: now)
+            guard commit([], plans: [plan], now: now) else { continue }
             let kept = plan.state.status == .paused ? "paused, not deleted" : "kept as \(plan.state.status.rawValue)"
             logPlan(plan, "was removed from the config file: \(kept)")
         }
@@ -105,13 +106,19 @@ extension JobRunner {
         dispatchPrecondition(condition: .onQueue(queue))
         let active = plans.values.filter { $0.state.status == .active }
         guard !active.isEmpty else { return }
-        let firing = engine.queue.sync { engine.firingKeys }
+        let alerting = engine.queue.sync { engine.alertingKeys }
         for var plan in active {
             let planJobs = jobs.values.filter { $0.plan == plan.config.id }
             let before = plan.state
-            let decisions = plan.state.evaluate(config: plan.config, jobs: planJobs, firing: firing, now: now)
+            let decisions = plan.state.evaluate(
+                config: plan.config,
+                jobs: planJobs,
+                alerting: alerting,
+                now: now
+            )
             guard plan.state != before || !decisions.isEmpty else { continue }
             var released: [Job] = []
+            var notes: [(String, Logger.Level)] = []
             for decision in decisions {
                 switch decision {
                 case .releaseWave(let wave):
@@ -119,16 +126,19 @@ extension JobRunner {
                         job.release(now: now)
                         released.append(job)
                     }
-                    logPlan(plan, "released wave \(wave + 1) of \(plan.state.waveCount) (\(released.count) jobs)")
+                    let note = "released wave \(wave + 1) of \(plan.state.waveCount) (\(released.count) jobs)"
+                    notes.append((note, .notice))
                 case .gateFailed(let reason):
-                    logPlan(plan, "paused: \(reason)", level: .warning)
+                    notes.append(("paused: \(reason)", .warning))
                 case .complete:
-                    logPlan(plan, "completed")
+                    notes.append(("completed", .notice))
                 case .wakeAt:
                     break
                 }
             }
-            commit(released, plans: [plan], now: now)
+            // Told only once durable; a refused write leaves the plan as it was, to be decided again next turn.
+            guard commit(released, plans: [plan], now: now) else { continue }
+            for (note, level) in notes { logPlan(plan, note, level: level) }
             if decisions.contains(where: { if case .gateFailed = $0 { true } else { false } }) {
                 publishAlerts(jobs: [], plans: [plan], now: now)
             }

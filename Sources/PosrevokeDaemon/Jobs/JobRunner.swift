@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import PosrevokeCore
+import Synchronization
 
 /// Runs cancellation plans as durable scheduled tasks on its own serial queue.
 ///
@@ -28,7 +29,13 @@ final class JobRunner: @unchecked Sendable {
     private var terminalRate: TokenBucket
     private let timer: any DispatchSourceTimer
     private var lastSweep = Date.distantPast
+    /// After the store refused a write, no step starts before this: a failing disk is not hammered.
+    private var storeHold: Date?
+    /// When the runner's current turn on its queue began, nil between turns; the watchdog reads it.
+    let busySince = Mutex<Date?>(nil)
     static let maxConcurrentSteps = 32
+    /// How long the runner waits after a failed write before it tries the affected steps again.
+    static let storeRetryDelay: TimeInterval = 5
 
     init(
         config: DaemonConfig,
@@ -52,6 +59,7 @@ final class JobRunner: @unchecked Sendable {
         terminalRate = TokenBucket(perSecond: config.jobs.terminalPerSecond, burst: config.jobs.terminalBurst)
         timer = DispatchSource.makeTimerSource(queue: queue)
         let loaded = try store.loadPlans()
+        for row in loaded.quarantined { Self.announce(row, logger: logger) }
         let now = clock.now()
         plans = Dictionary(uniqueKeysWithValues: loaded.plans.map { ($0.config.id, $0) })
         var recovered: [Job] = []
@@ -68,6 +76,17 @@ final class JobRunner: @unchecked Sendable {
         }
         engine.queue.sync { engine.setCutovers(loaded.cutovers) }
         timer.setEventHandler { [unowned self] in self.tick() }
+    }
+
+    /// A state row that could not be decoded was set aside; the journal says which and why.
+    static func announce(_ row: StateStore.QuarantinedRow, logger: Logger) {
+        logger.error(
+            "state row quarantined: \(row); the daemon goes on without it (see the table quarantine)",
+            metadata: [
+                "MESSAGE_ID": "\(MessageID.stateRowQuarantined)", "STATE_TABLE": "\(row.table)",
+                "STATE_KEY": "\(row.key)", "DECODE_ERROR": "\(row.error)",
+            ]
+        )
     }
 
     func start() {
@@ -92,6 +111,8 @@ final class JobRunner: @unchecked Sendable {
 
     private func tick() {
         let now = clock.now()
+        busySince.withLock { $0 = $0 ?? now }
+        defer { busySince.withLock { $0 = nil } }
         evaluatePlans(now: now)
         var begun: [Job] = []
         var deferred: [Job] = []
@@ -139,9 +160,14 @@ final class JobRunner: @unchecked Sendable {
                 try store.write { db in for job in begun + deferred { try StateStore.saveJob(job, db) } }
                 for job in begun + deferred { jobs[job.id] = job }
             } catch {
-                logger.error("cannot save job state; steps are not started: \(error)")
+                let delay = Int(Self.storeRetryDelay)
+                logger.error(
+                    "cannot save job state; steps are not started, next try in \(delay) s: \(error)",
+                    metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+                )
                 for job in begun { busyTerminals.remove(job.terminal) }
                 begun = []
+                storeHold = now.addingTimeInterval(Self.storeRetryDelay)
             }
         }
         for job in begun { launch(job, now: now) }
@@ -189,6 +215,8 @@ final class JobRunner: @unchecked Sendable {
         finished = []
         guard !batch.isEmpty else { return }
         let now = clock.now()
+        busySince.withLock { $0 = $0 ?? now }
+        defer { busySince.withLock { $0 = nil } }
         var changed: [Job] = []
         var events: [(Job, JobEvent)] = []
         var cutoverChanges: [(Job, ProviderCancellation?)] = []
@@ -212,36 +240,65 @@ final class JobRunner: @unchecked Sendable {
                 // The first reminder comes one reminder interval after the gate opened, not at once.
                 job.nextDue = now.addingTimeInterval(plan.config.reminderInterval.seconds)
             }
-            if job.step != before || job.status == .completed {
-                cutoverChanges += cutoverEffect(job, leaving: before, now: now)
+            if let change = job.cutoverChange(leaving: before, now: now) {
+                cutoverChanges.append((job, change.cancellation))
             }
             changed.append(job)
         }
-        commit(changed, cutovers: cutoverChanges, now: now)
-        for (job, event) in events { logStep(job, event) }
-        publishAlerts(jobs: changed, plans: [], now: now)
+        if commit(changed, cutovers: cutoverChanges, now: now) {
+            // Only what is durable is told: a step is never logged as done before its outcome is committed.
+            for (job, event) in events { logStep(job, event) }
+            publishAlerts(jobs: changed, plans: [], now: now)
+        } else {
+            reloadAfterFailedCommit(changed.map(\.id), now: now)
+        }
         tick()
     }
 
-    /// Entering `watch` records the cutover; finishing a restore's settings step puts the provider back.
-    private func cutoverEffect(_ job: Job, leaving before: JobStep, now: Date) -> [(Job, ProviderCancellation?)] {
-        if job.kind == .cancel, job.step == .watch, job.status != .completed, before != .watch {
-            return [(job, ProviderCancellation(state: .cancelled, cutover: now))]
+    /// A commit failed, so memory may be ahead of the database. The jobs are read back from the database, where a
+    /// step that was running is still `running`, and go on as after a crash: the step runs again with the same
+    /// idempotency key, after `storeRetryDelay`. If even the read fails, the daemon exits so that systemd
+    /// restarts it from what the database holds.
+    private func reloadAfterFailedCommit(_ ids: [String], now: Date) {
+        guard !ids.isEmpty else { return }
+        storeHold = now.addingTimeInterval(Self.storeRetryDelay)
+        do {
+            let stored = try store.loadJobs(ids: ids)
+            for id in ids {
+                guard var job = stored[id] else {
+                    jobs[id] = nil
+                    continue
+                }
+                if job.status == .running {
+                    job.recoverAfterCrash(now: now)
+                    job.nextDue = storeHold
+                }
+                jobs[id] = job
+            }
+            logger.warning(
+                "\(ids.count) job steps were not committed; they run again in \(Int(Self.storeRetryDelay)) s",
+                metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+            )
+        } catch {
+            logger.critical(
+                "cannot read job state back after a failed commit; exiting to restart from the database: \(error)",
+                metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+            )
+            JournalLogHandler.flush()
+            exit(EXIT_FAILURE)
         }
-        if job.kind == .restore, before == .restoreSettings {
-            return [(job, ProviderCancellation(state: .active, cutover: nil))]
-        }
-        return []
     }
 
-    /// Saves jobs, plan progress and recorded cutovers together, then re-evaluates affected plans.
+    /// Saves jobs, plan progress and recorded cutovers together; memory follows only when the write succeeded.
+    /// Returns false when the store refused the write: nothing changed, and nothing may be logged as done.
+    @discardableResult
     func commit(
         _ changed: [Job],
         plans changedPlans: [StateStore.StoredPlan] = [],
         cutovers: [(Job, ProviderCancellation?)] = [],
         now: Date
-    ) {
-        guard !changed.isEmpty || !changedPlans.isEmpty || !cutovers.isEmpty else { return }
+    ) -> Bool {
+        guard !changed.isEmpty || !changedPlans.isEmpty || !cutovers.isEmpty else { return true }
         do {
             let overlay = try store.write { db -> [String: [CreditProvider: ProviderCancellation]]? in
                 for job in changed { try StateStore.saveJob(job, db) }
@@ -265,8 +322,14 @@ final class JobRunner: @unchecked Sendable {
                     ]
                 )
             }
+            return true
         } catch {
-            logger.error("cannot save job state; the steps will be replayed: \(error)")
+            logger.error(
+                "cannot save job state; nothing of it was applied: \(error)",
+                metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+            )
+            storeHold = now.addingTimeInterval(Self.storeRetryDelay)
+            return false
         }
     }
 
@@ -285,7 +348,7 @@ final class JobRunner: @unchecked Sendable {
             timer.schedule(deadline: .distantFuture)
             return
         }
-        let delay = max(0, next.timeIntervalSince(now))
+        let delay = max(0, next.timeIntervalSince(now), storeHold.map { $0.timeIntervalSince(now) } ?? 0)
         timer.schedule(deadline: .now() + .milliseconds(Int(delay * 1000) + 1), leeway: .milliseconds(20))
     }
 

@@ -6,6 +6,7 @@ import PosrevokeControl
 import PosrevokeCore
 import PosrevokeSimulation
 import PosrevokeSystemd
+import Synchronization
 
 /// The running daemon: wires config, store, drivers, scheduler, engine and journal together, and owns the
 /// process lifecycle (readiness, reload, watchdog, graceful stop).
@@ -17,6 +18,8 @@ public final class Daemon: @unchecked Sendable {
     let logger: Logger
     let clock: SystemClock
     private(set) var config: DaemonConfig
+    /// Held for the life of the process: no second daemon runs on the same state.
+    private let lock: StateLock
     let store: StateStore
     let inventory = Inventory()
     private let fleet: SimulatedFleet
@@ -35,8 +38,12 @@ public final class Daemon: @unchecked Sendable {
     private var signalSources: [any DispatchSourceSignal] = []
     private var timers: [any DispatchSourceTimer] = []
     private var reloadState = "last reload ok"
-    private var lastWatchdogPing: UInt64 = 0
     private var watchdogInterval: UInt64?
+    /// When the poll loop last turned; the watchdog's own queue reads it.
+    private let loopTurn = Mutex<Date?>(nil)
+    private let watchdogQueue = DispatchQueue(label: "posrevoke.watchdog")
+    /// The part the watchdog last found stalled, so each stall is logged once (watchdog queue only).
+    private var reportedStall: DaemonPart?
     private var stopping = false
 
     /// Loads config and state and builds every part; nothing runs until `run()`.
@@ -46,8 +53,10 @@ public final class Daemon: @unchecked Sendable {
         self.clock = SystemClock()
         config = try ConfigParser.load(path: options.configPath)
         let directory = StatePaths.stateDirectory(flag: options.stateDirectory, config: config)
+        lock = try StateLock(directory: directory)
         store = try StateStore(directory: directory)
         let snapshot = try store.loadSnapshot()
+        for row in snapshot.quarantined { JobRunner.announce(row, logger: logger) }
         // The embedded simulators keep their own durable state, as a real platform and real terminals would.
         let simulation = try SimulationStore(path: (directory as NSString).appendingPathComponent("simulation.sqlite"))
         fleet = SimulatedFleet(
@@ -122,7 +131,13 @@ public final class Daemon: @unchecked Sendable {
             logger.critical("signal handlers did not become active; refusing to report ready")
             exit(1)
         }
-        scheduler.onLoopTurn = { [unowned self] in self.feedWatchdog() }
+        scheduler.onLoopTurn = { [unowned self] in
+            let now = self.clock.now()
+            self.loopTurn.withLock { $0 = now }
+        }
+        if let interval = watchdogInterval {
+            every(.nanoseconds(Int64(interval / 4)), on: watchdogQueue) { [unowned self] in self.feedWatchdog() }
+        }
         let socket = options.controlSocket ?? ControlCoding.defaultSocketPath()
         do {
             control = try ControlServer(path: socket) { [unowned self] request in self.handle(request) }
@@ -335,18 +350,45 @@ public final class Daemon: @unchecked Sendable {
         ServiceNotifier.send("STATUS=\(statusLine().text)")
     }
 
-    /// Pings systemd from the poll loop itself, unless a commit has been stuck for longer than a ping interval.
+    /// Pings systemd four times per ping interval, from a queue of its own, while every part that must make
+    /// progress does: the poll loop turns, and no commit, job-runner turn or journal write has been stuck for
+    /// longer than a ping interval. A stall is logged once, and put in `STATUS=`; so is the recovery.
     private func feedWatchdog() {
         guard let interval = watchdogInterval else { return }
-        let now = clock.nanoseconds()
-        guard now - lastWatchdogPing >= interval / 10 * 9 else { return }
-        if let busy = engine.published.withLock({ $0.busySince }),
-            clock.now().timeIntervalSince(busy) > Double(interval) / 1e9
-        {
-            return
+        let now = clock.now()
+        let inputs = StallCheck.Inputs(
+            pollLoopLastTurn: loopTurn.withLock { $0 },
+            engineBusySince: engine.published.withLock { $0.busySince },
+            jobRunnerBusySince: runner.busySince.withLock { $0 },
+            // Set while the writer works on a turn; a journald that refuses entries does not count (the writer backs
+            // off and retries), one that blocks the writer for good does.
+            journalWriterBusySince: JournalQueue.shared.busySince
+        )
+        switch StallCheck(limit: Double(interval) / 1e9).verdict(inputs, now: now) {
+        case .ping:
+            ServiceNotifier.send("WATCHDOG=1")
+            if let part = reportedStall {
+                reportedStall = nil
+                logger.notice(
+                    "the \(part.rawValue) makes progress again; feeding the watchdog again",
+                    metadata: ["MESSAGE_ID": "\(MessageID.watchdogWithheld)", "STALLED_PART": "none"]
+                )
+                loop.async { self.publishStatus() }
+            }
+        case .stalled(let part, let since):
+            guard reportedStall != part else { return }
+            reportedStall = part
+            let seconds = Int(now.timeIntervalSince(since))
+            logger.critical(
+                "the \(part.rawValue) has made no progress for \(seconds) s; no longer feeding the watchdog",
+                metadata: [
+                    "MESSAGE_ID": "\(MessageID.watchdogWithheld)", "STALLED_PART": "\(part.rawValue)",
+                    "STALLED_SINCE": "\(since.formatted(.iso8601))",
+                ]
+            )
+            // STATUS= reaches systemd even when the journal writer is the part that stalled.
+            ServiceNotifier.send("STATUS=watchdog withheld: the \(part.rawValue) stalled \(seconds) s ago")
         }
-        lastWatchdogPing = now
-        ServiceNotifier.send("WATCHDOG=1")
     }
 
     /// Scheduler and engine figures every ten minutes, so lateness and skips are visible in the journal.

@@ -11,22 +11,76 @@ extension StateStore {
         package var state: PlanState
     }
 
+    /// Plans, jobs and recorded cutovers. A plan or job row that cannot be decoded is moved to `quarantine` and
+    /// reported in `quarantined`; the plan's other jobs, and the other plans, go on.
     package func loadPlans() throws -> (
-        plans: [StoredPlan], jobs: [Job], cutovers: [String: [CreditProvider: ProviderCancellation]]
+        plans: [StoredPlan], jobs: [Job], cutovers: [String: [CreditProvider: ProviderCancellation]],
+        quarantined: [QuarantinedRow]
     ) {
+        do {
+            return try write { db in
+                let decoder = JSONDecoder()
+                var quarantined: [QuarantinedRow] = []
+                var plans: [StoredPlan] = []
+                for row in try Row.fetchAll(db, sql: "SELECT rowid AS row_id, * FROM plan") {
+                    do {
+                        plans.append(
+                            StoredPlan(
+                                config: try decoder.decode(PlanConfig.self, from: try Self.column(row, "config")),
+                                source: try Self.column(row, "source"),
+                                state: try decoder.decode(PlanState.self, from: try Self.column(row, "state"))
+                            )
+                        )
+                    } catch {
+                        let key: DatabaseValue = row["id"]
+                        quarantined.append(
+                            try Self.quarantine(
+                                "plan",
+                                rowid: row["row_id"],
+                                key: Self.keyText(key),
+                                data: row["state"],
+                                error: error,
+                                db
+                            )
+                        )
+                    }
+                }
+                var jobs: [Job] = []
+                for row in try Row.fetchAll(db, sql: "SELECT rowid AS row_id, * FROM job") {
+                    do {
+                        jobs.append(try decoder.decode(Job.self, from: try Self.column(row, "record")))
+                    } catch {
+                        let key: DatabaseValue = row["id"]
+                        quarantined.append(
+                            try Self.quarantine(
+                                "job",
+                                rowid: row["row_id"],
+                                key: Self.keyText(key),
+                                data: row["record"],
+                                error: error,
+                                db
+                            )
+                        )
+                    }
+                }
+                return (plans, jobs, try Self.cutovers(db), quarantined)
+            }
+        } catch {
+            throw Self.explain(error, path: path)
+        }
+    }
+
+    /// These jobs as the database holds them (after a failed commit, memory may be ahead of it).
+    package func loadJobs(ids: [String]) throws -> [String: Job] {
         try read { db in
-            let decoder = JSONDecoder()
-            let plans = try Row.fetchAll(db, sql: "SELECT * FROM plan").map { row in
-                StoredPlan(
-                    config: try decoder.decode(PlanConfig.self, from: row["config"] as Data),
-                    source: row["source"],
-                    state: try decoder.decode(PlanState.self, from: row["state"] as Data)
-                )
+            var result: [String: Job] = [:]
+            for id in ids {
+                guard let data = try Data.fetchOne(db, sql: "SELECT record FROM job WHERE id = ?", arguments: [id])
+                else { continue }
+                let job = try JSONDecoder().decode(Job.self, from: data)
+                result[job.id] = job
             }
-            let jobs = try Row.fetchAll(db, sql: "SELECT record FROM job").map {
-                try decoder.decode(Job.self, from: $0["record"] as Data)
-            }
-            return (plans, jobs, try Self.cutovers(db))
+            return result
         }
     }
 

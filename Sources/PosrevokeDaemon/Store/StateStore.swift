@@ -16,9 +16,13 @@ package final class StateStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "posrevoke.state"
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-        try Self.migrator.migrate(pool)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw Self.explain(error, path: path)
+        }
     }
 
     /// Everything the daemon reloads at start-up.
@@ -31,33 +35,86 @@ package final class StateStore: Sendable {
         package var outboxCount = 0
         package var acks: Set<String> = []
         package var silences: [Silence] = []
+        /// Rows that could not be decoded and were moved to the quarantine table; the daemon announces each.
+        package var quarantined: [QuarantinedRow] = []
     }
 
+    /// Reads everything the daemon reloads. A row that cannot be decoded is moved to `quarantine` and reported in
+    /// `quarantined` instead of failing the load; a damaged file is an error that says what to do.
     package func loadSnapshot() throws -> Snapshot {
-        try pool.read { db in
-            var snapshot = Snapshot()
-            for row in try Row.fetchAll(db, sql: "SELECT terminal_id, next_after FROM cursor") {
-                snapshot.cursors[row["terminal_id"]] = row["next_after"]
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT terminal_id, next_after FROM feedback_cursor") {
-                snapshot.feedbackCursors[row["terminal_id"]] = row["next_after"]
-            }
-            let decoder = JSONDecoder()
-            for row in try Row.fetchAll(db, sql: "SELECT terminal_id, state FROM detector") {
-                let data: Data = row["state"]
-                snapshot.detectors[row["terminal_id"]] = try decoder.decode(TerminalDetector.self, from: data)
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT record FROM alert") {
-                let record = try decoder.decode(AlertRecord.self, from: row["record"] as Data)
-                snapshot.alerts[record.key] = record
-            }
-            snapshot.acks = Set(try String.fetchAll(db, sql: "SELECT key FROM ack"))
-            snapshot.silences = try Row.fetchAll(db, sql: "SELECT * FROM silence").map {
-                Silence(matcher: $0["matcher"], until: Date(timeIntervalSince1970: $0["until"]), comment: $0["comment"])
-            }
-            snapshot.outboxCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
-            return snapshot
+        do {
+            return try pool.write { db in try Self.loadSnapshot(db) }
+        } catch {
+            throw Self.explain(error, path: path)
         }
+    }
+
+    private static func loadSnapshot(_ db: Database) throws -> Snapshot {
+        var snapshot = Snapshot()
+        let decoder = JSONDecoder()
+        /// Decodes each row of `sql` (which selects `rowid AS row_id` first); a row that fails goes to quarantine.
+        func each(_ table: String, key: String, data: String, _ sql: String, _ body: (Row) throws -> Void) throws {
+            for row in try Row.fetchAll(db, sql: sql) {
+                do {
+                    try body(row)
+                } catch {
+                    let value: DatabaseValue = row[key]
+                    snapshot.quarantined.append(
+                        try quarantine(
+                            table,
+                            rowid: row["row_id"],
+                            key: keyText(value),
+                            data: row[data],
+                            error: error,
+                            db
+                        )
+                    )
+                }
+            }
+        }
+        try each("cursor", key: "terminal_id", data: "next_after", "SELECT rowid AS row_id, * FROM cursor") { row in
+            let terminal: String = try column(row, "terminal_id")
+            snapshot.cursors[terminal] = try column(row, "next_after")
+        }
+        try each(
+            "feedback_cursor",
+            key: "terminal_id",
+            data: "next_after",
+            "SELECT rowid AS row_id, * FROM feedback_cursor"
+        ) { row in
+            let terminal: String = try column(row, "terminal_id")
+            snapshot.feedbackCursors[terminal] = try column(row, "next_after")
+        }
+        try each("detector", key: "terminal_id", data: "state", "SELECT rowid AS row_id, * FROM detector") { row in
+            let detector = try decoder.decode(TerminalDetector.self, from: try column(row, "state", as: Data.self))
+            let terminal: String = try column(row, "terminal_id")
+            snapshot.detectors[terminal] = detector
+        }
+        try each("alert", key: "key", data: "record", "SELECT rowid AS row_id, * FROM alert") { row in
+            let record = try decoder.decode(AlertRecord.self, from: try column(row, "record", as: Data.self))
+            snapshot.alerts[record.key] = record
+        }
+        try each("ack", key: "key", data: "key", "SELECT rowid AS row_id, * FROM ack") { row in
+            let key: String = try column(row, "key")
+            snapshot.acks.insert(key)
+        }
+        try each("silence", key: "id", data: "matcher", "SELECT rowid AS row_id, * FROM silence") { row in
+            snapshot.silences.append(
+                Silence(
+                    matcher: try column(row, "matcher"),
+                    until: Date(timeIntervalSince1970: try column(row, "until")),
+                    comment: try column(row, "comment")
+                )
+            )
+        }
+        let outbox = "SELECT rowid AS row_id, * FROM outbox ORDER BY id"
+        try each("outbox", key: "id", data: "announcement", outbox) { row in
+            let data: Data = try column(row, "announcement")
+            let id: Int64 = try column(row, "id")
+            _ = (id, try decoder.decode(Announcement.self, from: data))
+            snapshot.outboxCount += 1
+        }
+        return snapshot
     }
 
     package func write<T>(_ work: (Database) throws -> T) throws -> T {
