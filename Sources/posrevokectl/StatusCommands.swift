@@ -28,6 +28,7 @@ struct Status: ParsableCommand {
                 ),
                 ("journal drops", String(status.journalDropped)),
                 ("feedback", "\(status.feedbackStored) entries stored, \(status.feedbackDuplicates) delivered again"),
+                ("future-dated", "\(status.futureTimesClamped) entries clamped to the daemon's clock"),
                 (
                     "plans",
                     status.plans.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
