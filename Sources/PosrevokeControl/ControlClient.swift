@@ -26,19 +26,36 @@ public struct ControlClient: Sendable {
         }
         var line = try ControlCoding.encoder.encode(request)
         line.append(0x0A)
-        guard UnixSocket.writeAll(fd, line) else {
-            throw ControlClientError("write to \(path) failed: \(String(cString: strerror(errno)))")
+        guard line.count <= ControlLimits.maxRequestBytes else {
+            throw ControlClientError(
+                "the request is \(line.count >> 20) MiB, over the control socket's limit of "
+                    + "\(ControlLimits.maxRequestBytes >> 20) MiB"
+            )
         }
+        let written = UnixSocket.writeAll(fd, line)
+        let writeError = errno
+        guard written || writeError == EPIPE || writeError == ECONNRESET else {
+            throw ControlClientError("write to \(path) failed: \(String(cString: strerror(writeError)))")
+        }
+        // A daemon that refused the request (busy, too large, too slow) answers and closes before reading all
+        // of it; its answer is still there to read.
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && !written && data.isEmpty { break }
             if n < 0 { throw ControlClientError("no answer from \(path): \(String(cString: strerror(errno)))") }
             if n == 0 { break }
             data.append(contentsOf: buffer[0..<n])
             if data.last == 0x0A { break }
         }
-        guard !data.isEmpty else { throw ControlClientError("the daemon closed the connection without answering") }
+        guard !data.isEmpty else {
+            if !written {
+                throw ControlClientError("write to \(path) failed: \(String(cString: strerror(writeError)))")
+            }
+            throw ControlClientError("the daemon closed the connection without answering")
+        }
         return try ControlCoding.decoder.decode(ControlResponse.self, from: data)
     }
 }

@@ -23,6 +23,9 @@ public struct StatusView: Sendable, Codable {
     public var feedbackDuplicates: Int
     public var plans: [String: Int]
     public var jobs: [String: Int]
+    /// Transactions and feedback entries whose agent dated them more than 5 minutes after the daemon's clock;
+    /// their times were clamped to it.
+    public var futureTimesClamped = 0
 
     public init(
         statusLine: String,

@@ -133,8 +133,9 @@ final class AgentRoutes: Sendable {
     private func draw(_ terminal: String) -> AgentFault? {
         guard let list = faults[terminal], !list.isEmpty else { return nil }
         let n = counters.withLock { counters in
-            counters[terminal, default: 0] += 1
-            return counters[terminal]!
+            let next = (counters[terminal] ?? 0) &+ 1
+            counters[terminal] = next
+            return next
         }
         var rng = SplitMix64(seed: seed, stream: "\(terminal)/fault/\(n)")
         return list.first { $0.kind != .seqBackwards && rng.unit() < $0.share }

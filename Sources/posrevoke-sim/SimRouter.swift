@@ -51,12 +51,17 @@ struct SimRouter: Sendable {
     }
 
     /// The path and the percent-decoded query parameters of a request URI.
+    ///
+    /// Any text is a query: a pair without a name (`?=`, `?=x`, `?&&`) is ignored, a name without `=` has an empty
+    /// value, and a repeated name keeps its last value.
     static func split(_ uri: String) -> (String, [String: String]) {
         guard let mark = uri.firstIndex(of: "?") else { return (uri, [:]) }
         var query: [String: String] = [:]
         for pair in uri[uri.index(after: mark)...].split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            query[kv[0]] = kv.count > 1 ? (kv[1].removingPercentEncoding ?? kv[1]) : ""
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard let name = kv.first, !name.isEmpty else { continue }
+            let value = kv.count > 1 ? kv[1] : ""
+            query[name.removingPercentEncoding ?? name] = value.removingPercentEncoding ?? value
         }
         return (String(uri[..<mark]), query)
     }

@@ -79,9 +79,10 @@ struct SimServer: Sendable {
         guard reply.status != 0 else { return false }
         var status = reply.status
         var body = reply.body
+        let delay = reply.fault?.delay ?? .zero
         switch reply.fault?.kind {
         case .latency?:
-            try await Task.sleep(for: reply.fault!.delay)
+            try await Task.sleep(for: delay)
         case .hang?:
             try await Task.sleep(for: .seconds(60))
             return false
@@ -116,7 +117,7 @@ struct SimServer: Sendable {
                 try await outbound.write(
                     .body(.byteBuffer(ByteBuffer(bytes: body[start..<min(start + 16, body.count)])))
                 )
-                try await Task.sleep(for: reply.fault!.delay)
+                try await Task.sleep(for: delay)
             }
         default:
             if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }

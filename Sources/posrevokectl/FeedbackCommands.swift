@@ -84,8 +84,17 @@ struct Feedback: ParsableCommand {
                 Output.fail("\(file): \(error)")
             }
             let request = FeedbackImportRequest(file: file, rows: parsed.rows, errors: parsed.errors, skipBad: skipBad)
-            guard let body = try? String(decoding: ControlCoding.encoder.encode(request), as: UTF8.self) else {
+            if let refusal = request.refusal() { Output.fail("\(file): \(refusal)") }
+            guard let body = try? String(decoding: ControlCoding.encoder.encode(request), as: UTF8.self),
+                let sent = try? ControlCoding.encoder.encode(ControlRequest(command: "feedback.import", body: body))
+            else {
                 Output.fail("cannot encode the rows")
+            }
+            guard sent.count < ControlLimits.maxRequestBytes else {
+                Output.fail(
+                    "\(file): too large for one import (\(sent.count >> 20) MiB as sent, at most "
+                        + "\(ControlLimits.maxRequestBytes >> 20) MiB): split the file and import the parts"
+                )
             }
             let response = connection.call("feedback.import", body: body)
             guard let result = try? response.decode(FeedbackImportResult.self) else {

@@ -32,6 +32,7 @@ struct Status: ParsableCommand {
                     "\(status.alertsUnwritten)" + (status.journalError.map { " (journald refuses them: \($0))" } ?? "")
                 ),
                 ("feedback", "\(status.feedbackStored) entries stored, \(status.feedbackDuplicates) delivered again"),
+                ("future-dated", "\(status.futureTimesClamped) entries clamped to the daemon's clock"),
                 (
                     "plans",
                     status.plans.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")

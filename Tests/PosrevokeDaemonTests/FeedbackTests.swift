@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PosrevokeControl
 import PosrevokeCore
+import PosrevokeDaemon
 import Testing
 
 /// Feedback against a live daemon: terminal cursors across crashes, survey imports through posrevokectl, the
@@ -246,5 +247,107 @@ struct FeedbackTests {
         let alerts = try running.call("alerts.list").decode([AlertView].self)
         #expect(alerts.contains { $0.kind == "negative-feedback" && $0.store == "s-2" && $0.state == "firing" })
         #expect(!alerts.contains { $0.kind == "negative-feedback" && $0.store == "s-3" })
+    }
+
+    /// A `feedback.import` body written by hand: the daemon must not trust a single field of it.
+    func importBody(_ rows: [FeedbackImportRow], skipBad: Bool) throws -> String {
+        let request = FeedbackImportRequest(file: "crafted.csv", rows: rows, errors: [], skipBad: skipBad)
+        return String(decoding: try ControlCoding.encoder.encode(request), as: UTF8.self)
+    }
+
+    func craftedRow(_ line: Int, rating: Int, time: Date = Date().addingTimeInterval(-3600)) -> FeedbackImportRow {
+        FeedbackImportRow(
+            line: line,
+            uid: "survey:crafted-\(line)",
+            terminal: "t-1",
+            store: nil,
+            provider: nil,
+            source: .customer,
+            rating: rating,
+            category: "other",
+            comment: "",
+            time: time
+        )
+    }
+
+    @Test(
+        "a crafted import with huge ratings is refused row by row; bad rows already stored break no report or digest",
+        .timeLimit(.minutes(2))
+    )
+    func craftedImport() throws {
+        let dir = try TestDirectory()
+        let running = try start(dir, Self.yaml(feedbackPerHour: 0))
+        defer { running.stop() }
+        let client = ControlClient(path: running.socket)
+        // Two rows with the largest rating once overflowed the report's and the digest's sums and trapped.
+        let hostile = [craftedRow(2, rating: .max), craftedRow(3, rating: .max), craftedRow(4, rating: 4)]
+        let strict = try client.send(
+            ControlRequest(command: "feedback.import", body: try importBody(hostile, skipBad: false))
+        )
+        let refused = try strict.decode(FeedbackImportResult.self)
+        #expect(!refused.applied && refused.imported == 0)
+        #expect(refused.errors.map(\.line) == [2, 3])
+        #expect(refused.errors.allSatisfy { $0.reason.contains("rating 9223372036854775807 is not") })
+        let lenient = try client.send(
+            ControlRequest(command: "feedback.import", body: try importBody(hostile, skipBad: true))
+        ).decode(FeedbackImportResult.self)
+        #expect(lenient.applied && lenient.imported == 1 && lenient.errors.count == 2)
+        let future = try client.send(
+            ControlRequest(
+                command: "feedback.import",
+                body: try importBody([craftedRow(5, rating: 1, time: Date().addingTimeInterval(3 * 86400))], skipBad: false)
+            )
+        ).decode(FeedbackImportResult.self)
+        #expect(!future.applied && future.errors.first?.reason.contains("more than a day after") == true)
+        let tooMany = try client.send(
+            ControlRequest(
+                command: "feedback.import",
+                body: try importBody((0...FeedbackLimits.maxImportRows).map { craftedRow($0, rating: 3) }, skipBad: true)
+            )
+        )
+        #expect(!tooMany.ok && tooMany.error?.contains("split the file") == true)
+        #expect(try running.report().total == 1)
+
+        // Rows an earlier version let in: absurd ratings straight in the store. Neither the report, nor the digest,
+        // nor the rule may sum them.
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let queue = try DatabaseQueue(path: dir.file("state/state.sqlite"), configuration: configuration)
+        let day = Date().addingTimeInterval(-86400)
+        try queue.write { db in
+            for (n, rating) in [(1, "9223372036854775807"), (2, "9223372036854775807"), (3, "'high'"), (4, "2.5")] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO feedback
+                        (uid, origin, terminal_id, store_id, provider, source, rating, category, comment, time, received_at)
+                        VALUES (?, 'survey', 't-2', 's-1', NULL, 'customer', \(rating), 'other', '', ?, ?)
+                        """,
+                    arguments: ["survey:old-\(n)", day.timeIntervalSince1970, day.timeIntervalSince1970]
+                )
+            }
+        }
+        let report = try running.report()
+        #expect(report.total == 1, "the stored bad rows are left out")
+        // The digest reads through the same store queries: the bad rows never reach its sums.
+        let store = try StateStore(directory: dir.file("state"))
+        let entries = try store.feedback(from: day.addingTimeInterval(-60), until: day.addingTimeInterval(60))
+        #expect(entries.isEmpty, "\(entries)")
+        let stats = try store.feedbackStats(
+            terminals: ["t-2": (store: "s-1", cutover: day.addingTimeInterval(-3600))],
+            stores: [:],
+            feedback: FeedbackSection(),
+            rule: NegativeFeedbackRuleConfig(),
+            now: Date()
+        )
+        #expect(stats["s-1"]?.recent.count == 0, "absurd ratings are not counted by the rule either")
+        let digest = FeedbackDigest.build(
+            plan: "p",
+            day: "yesterday",
+            entries: try store.feedback(from: nil),
+            baseline: FeedbackTally(),
+            config: FeedbackSection()
+        )
+        #expect(digest.fields["FEEDBACK_COUNT"] == "1")
+        #expect(running.daemon.isRunning, "the daemon survived all of it:\n\(running.daemon.log.suffix(2000))")
     }
 }

@@ -106,4 +106,78 @@ struct StateStoreTests {
         let snapshot = try store.loadSnapshot()
         #expect(snapshot.cursors.isEmpty && snapshot.detectors.isEmpty)
     }
+
+    /// An approved WeChat Pay Score payment after cutover: evidence for `lingering-credit-pay`.
+    func lingering(_ id: String, seq: Int64) -> Transaction {
+        Transaction(
+            seq: seq,
+            id: id,
+            time: now,
+            method: .creditScorePay,
+            provider: "wechat-payscore",
+            amountMinor: 2350,
+            currency: "CNY",
+            outcome: .approved,
+            errorCode: nil
+        )
+    }
+
+    func terminal(_ id: String) -> Terminal {
+        Terminal(
+            id: id,
+            store: "s-1",
+            pollInterval: .seconds(10),
+            providers: [.wechatPayscore: ProviderCancellation(state: .cancelled, cutover: now.addingTimeInterval(-3600))]
+        )
+    }
+
+    @Test("two terminals reporting the same transaction id are both stored and both detected")
+    func idsPerTerminal() throws {
+        let dir = try TestDirectory()
+        let store = try StateStore(directory: dir.path)
+        var alerts: [String: Bool] = [:]
+        // The path of a commit: insert (deduplicated), feed only what is new to the detector, evaluate.
+        for id in ["t-1", "t-2"] {
+            let fresh = try store.write {
+                try StateStore.insertNew([lingering("42", seq: 1)], terminal: id, receivedAt: now, $0)
+            }
+            #expect(fresh.count == 1, "\(id)'s transaction 42 is its own, not a duplicate of another terminal's")
+            var detector = TerminalDetector()
+            detector.ingest(fresh, terminal: terminal(id), observedAt: now)
+            let conditions = Rules.evaluate(detector, terminal: terminal(id), config: DetectionSection(), now: now)
+            alerts[id] = conditions.contains { $0.key.kind == .lingeringCreditPay && $0.active }
+        }
+        #expect(alerts == ["t-1": true, "t-2": true])
+        // The same terminal delivering it again is still a duplicate.
+        let again = try store.write {
+            try StateStore.insertNew([lingering("42", seq: 1)], terminal: "t-1", receivedAt: now, $0)
+        }
+        #expect(again.isEmpty)
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM txn") } == 2)
+    }
+
+    @Test("a database keyed by transaction id alone is migrated, keeping its rows")
+    func migratesTransactionKey() throws {
+        let dir = try TestDirectory()
+        do {
+            let old = try DatabaseQueue(path: dir.file("state.sqlite"))
+            try StateStore.migrator.migrate(old, upTo: "v3-feedback")
+            _ = try old.write { try StateStore.insertNew([lingering("42", seq: 1)], terminal: "t-1", receivedAt: now, $0) }
+            let refused = try old.write {
+                try StateStore.insertNew([lingering("42", seq: 7)], terminal: "t-2", receivedAt: now, $0)
+            }
+            #expect(refused.isEmpty, "the old key made t-2's transaction a duplicate of t-1's")
+        }
+        let store = try StateStore(directory: dir.path)
+        let rows = try store.read { try Row.fetchAll($0, sql: "SELECT terminal_id, id, seq FROM txn") }
+        #expect(rows.map { "\($0["terminal_id"] as String)/\($0["id"] as String)" } == ["t-1/42"])
+        let fresh = try store.write {
+            try StateStore.insertNew([lingering("42", seq: 7)], terminal: "t-2", receivedAt: now, $0)
+        }
+        #expect(fresh.count == 1)
+        let indexes = try store.read {
+            try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'txn'")
+        }
+        #expect(Set(indexes).isSuperset(of: ["txn_terminal_time", "txn_received"]))
+    }
 }

@@ -9,6 +9,13 @@ public struct AgentProtocolError: Error, Sendable, Equatable, CustomStringConver
 /// Turns agent bodies into domain values, checking what JSON decoding alone cannot: sequence numbers that
 /// go forward, ids unique within a page, and a cursor that advances.
 public enum AgentDecoding {
+    /// How far ahead of the daemon's clock an agent's entry may be dated. Later times are clamped to the daemon's
+    /// clock and counted: a terminal with a wrong clock is still watched, and no entry stays in a rule's window
+    /// for ever.
+    public static let futureSkew: TimeInterval = 300
+    /// The longest transaction or feedback id taken, in bytes.
+    public static let maxIDBytes = 128
+
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(AgentProtocolError) -> T {
         do {
             return try AgentWire.decoder.decode(type, from: data)
@@ -38,9 +45,19 @@ public enum AgentDecoding {
         )
     }
 
-    public static func transactions(_ data: Data, after cursor: Int64) throws(AgentProtocolError) -> TransactionPage {
+    /// - Parameters:
+    ///   - limit: the `limit` asked for; a longer page is a protocol error (nil: not checked).
+    ///   - now: the daemon's clock; times more than `futureSkew` after it are clamped to it (nil: not checked).
+    public static func transactions(
+        _ data: Data,
+        after cursor: Int64,
+        limit: Int? = nil,
+        now: Date? = nil
+    ) throws(AgentProtocolError) -> TransactionPage {
         let wire = try decode(AgentWire.Transactions.self, from: data)
+        try checkLength(wire.transactions.count, limit: limit, what: "transactions")
         try checkSequence(wire.transactions.map { ($0.seq, $0.id) }, nextAfter: wire.next_after, after: cursor)
+        var clamped = 0
         var items: [Transaction] = []
         for (index, t) in wire.transactions.enumerated() {
             guard let method = PaymentMethod(rawValue: t.method) else {
@@ -49,11 +66,17 @@ public enum AgentDecoding {
             guard let outcome = PaymentOutcome(rawValue: t.outcome) else {
                 throw AgentProtocolError("transactions[\(index)].outcome: unknown outcome '\(t.outcome)'")
             }
+            // Stored with the transaction and kept as alert evidence: sizes are bounded like every other field.
+            for (name, value, limit) in [
+                ("currency", t.currency, 8), ("provider", t.provider ?? "", 64), ("error_code", t.error_code ?? "", 256),
+            ] where value.utf8.count > limit {
+                throw AgentProtocolError("transactions[\(index)].\(name): longer than \(limit) bytes")
+            }
             items.append(
                 Transaction(
                     seq: t.seq,
                     id: t.id,
-                    time: t.time,
+                    time: clamp(t.time, now: now, count: &clamped),
                     method: method,
                     provider: t.provider,
                     amountMinor: t.amount_minor,
@@ -63,12 +86,22 @@ public enum AgentDecoding {
                 )
             )
         }
-        return TransactionPage(transactions: items, nextAfter: wire.next_after)
+        var page = TransactionPage(transactions: items, nextAfter: wire.next_after)
+        page.futureTimesClamped = clamped
+        return page
     }
 
-    public static func feedback(_ data: Data, after cursor: Int64) throws(AgentProtocolError) -> FeedbackPage {
+    /// Same checks as `transactions`.
+    public static func feedback(
+        _ data: Data,
+        after cursor: Int64,
+        limit: Int? = nil,
+        now: Date? = nil
+    ) throws(AgentProtocolError) -> FeedbackPage {
         let wire = try decode(AgentWire.Feedback.self, from: data)
+        try checkLength(wire.feedback.count, limit: limit, what: "feedback entries")
         try checkSequence(wire.feedback.map { ($0.seq, $0.id) }, nextAfter: wire.next_after, after: cursor)
+        var clamped = 0
         var items: [FeedbackEntry] = []
         for (index, f) in wire.feedback.enumerated() {
             guard let source = FeedbackSource(rawValue: f.source) else {
@@ -77,11 +110,17 @@ public enum AgentDecoding {
             guard (1...5).contains(f.rating) else {
                 throw AgentProtocolError("feedback[\(index)].rating: \(f.rating) is outside 1…5")
             }
+            guard f.comment.count <= FeedbackLimits.maxCommentCharacters, f.category.utf8.count <= 64 else {
+                throw AgentProtocolError(
+                    "feedback[\(index)]: comment over \(FeedbackLimits.maxCommentCharacters) characters or category "
+                        + "over 64 bytes"
+                )
+            }
             items.append(
                 FeedbackEntry(
                     seq: f.seq,
                     id: f.id,
-                    time: f.time,
+                    time: clamp(f.time, now: now, count: &clamped),
                     source: source,
                     rating: f.rating,
                     category: f.category,
@@ -89,7 +128,22 @@ public enum AgentDecoding {
                 )
             )
         }
-        return FeedbackPage(feedback: items, nextAfter: wire.next_after)
+        var page = FeedbackPage(feedback: items, nextAfter: wire.next_after)
+        page.futureTimesClamped = clamped
+        return page
+    }
+
+    /// A page longer than asked for would let one agent flood the store and the detectors in a single answer.
+    static func checkLength(_ count: Int, limit: Int?, what: String) throws(AgentProtocolError) {
+        guard let limit, count > limit else { return }
+        throw AgentProtocolError("page of \(count) \(what) is longer than the limit \(limit) asked for")
+    }
+
+    /// `time`, or the daemon's clock when `time` is more than `futureSkew` after it.
+    static func clamp(_ time: Date, now: Date?, count: inout Int) -> Date {
+        guard let now, time.timeIntervalSince(now) > futureSkew else { return time }
+        count += 1
+        return now
     }
 
     /// Seqs above the cursor and strictly rising, ids unique, and `next_after` at the last seq (or the cursor
@@ -110,6 +164,9 @@ public enum AgentDecoding {
                         ? "seq went backwards: \(item.seq) after cursor \(cursor)"
                         : "seq went backwards: \(item.seq) after \(previous)"
                 )
+            }
+            guard !item.id.isEmpty, item.id.utf8.count <= maxIDBytes else {
+                throw AgentProtocolError("id at seq \(item.seq) is empty or longer than \(maxIDBytes) bytes")
             }
             guard ids.insert(item.id).inserted else {
                 throw AgentProtocolError("duplicate id '\(item.id)' in one page")

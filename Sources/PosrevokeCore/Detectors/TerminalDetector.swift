@@ -44,7 +44,7 @@ public struct TerminalDetector: Sendable, Equatable, Codable {
                 let failed = transaction.outcome == .error
                 if let cutover, transaction.time >= cutover {
                     recentOutcomes.append(OutcomeSample(time: transaction.time, failed: failed))
-                } else {
+                } else if baselineTotal < Int.max {
                     baselineTotal += 1
                     baselineFailures += failed ? 1 : 0
                 }
@@ -58,9 +58,17 @@ public struct TerminalDetector: Sendable, Equatable, Codable {
     }
 
     public mutating func pollFailed(_ error: String) {
-        failedPolls += 1
-        lastPollError = error
+        failedPolls = failedPolls < Int.max ? failedPolls + 1 : failedPolls
+        lastPollError =
+            error.count <= Self.maxErrorCharacters ? error : String(error.prefix(Self.maxErrorCharacters)) + "…"
     }
+
+    /// Hard bounds of what one terminal's memory holds, whatever its agent sends: attempts kept per provider and
+    /// payment outcomes kept for the failure rate (the newest; raised to the rule's `threshold` or `min_sample`
+    /// when those are set higher, so the rules can still fire), and the length of the last poll error.
+    public static let maxAttempts = 1000
+    public static let maxOutcomes = 1000
+    public static let maxErrorCharacters = 500
 
     /// Drops memory older than any rule can look back, so state stays bounded.
     public mutating func prune(now: Date, config: DetectionSection) {
@@ -71,6 +79,14 @@ public struct TerminalDetector: Sendable, Equatable, Codable {
         }
         let rateHorizon = now.addingTimeInterval(-config.paymentFailureRate.window.seconds)
         recentOutcomes.removeAll { $0.time < rateHorizon }
+        let attemptCap = max(Self.maxAttempts, config.creditPayAttempt.threshold)
+        for (provider, times) in attempts where times.count > attemptCap {
+            attempts[provider] = Array(times.sorted().suffix(attemptCap))
+        }
+        let outcomeCap = max(Self.maxOutcomes, config.paymentFailureRate.minSample)
+        if recentOutcomes.count > outcomeCap {
+            recentOutcomes = Array(recentOutcomes.sorted { $0.time < $1.time }.suffix(outcomeCap))
+        }
     }
 }
 

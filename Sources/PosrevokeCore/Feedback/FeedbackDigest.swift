@@ -20,7 +20,8 @@ public struct FeedbackDigest: Sendable, Equatable {
         var categories: [String: Int] = [:]
         var stores: [String: FeedbackTally] = [:]
         var ratingSum = 0
-        for entry in entries {
+        // Only ratings of 1…5 are counted, so the sum cannot overflow whatever a stored row holds.
+        for entry in entries where FeedbackLimits.isValidRating(entry.rating) {
             let negative = config.isNegative(rating: entry.rating, category: entry.category)
             tally.add(negative: negative)
             categories[entry.category, default: 0] += 1
@@ -29,12 +30,14 @@ public struct FeedbackDigest: Sendable, Equatable {
         }
         let baselineShare = baseline.count == 0 ? nil : baseline.share
         let trend: String
-        if tally.count == 0 || baselineShare == nil {
+        if tally.count == 0 {
             trend = "unknown"
-        } else if tally.share > baselineShare! + 0.05 {
+        } else if let baselineShare, tally.share > baselineShare + 0.05 {
             trend = "worse"
-        } else if tally.share < baselineShare! - 0.05 {
+        } else if let baselineShare, tally.share < baselineShare - 0.05 {
             trend = "better"
+        } else if baselineShare == nil {
+            trend = "unknown"
         } else {
             trend = "steady"
         }

@@ -40,6 +40,8 @@ public struct FeedbackEntry: Sendable, Hashable, Codable {
 public struct FeedbackPage: Sendable, Equatable {
     public var feedback: [FeedbackEntry]
     public var nextAfter: Int64
+    /// Entries the agent dated too far ahead of the daemon's clock; their times were clamped to it.
+    public var futureTimesClamped = 0
 
     public init(feedback: [FeedbackEntry], nextAfter: Int64) {
         self.feedback = feedback

@@ -82,7 +82,8 @@ public struct CutoverPosition: Sendable, Codable, Equatable {
             return
         }
         self.after = time >= cutover
-        self.days = Int((time.timeIntervalSince(cutover) / 86400).rounded(.down))
+        let days = (time.timeIntervalSince(cutover) / 86400).rounded(.down)
+        self.days = abs(days) < 1e15 ? Int(days) : nil
     }
 
     public var phase: String { after ? "after" : "before" }

@@ -107,7 +107,8 @@ public struct FeedbackReport: Sendable, Codable, Equatable {
         var days: [String: [Date: (sum: Int, count: Int)]] = [:]
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = config.digest.zone
-        for record in records {
+        // Only ratings of 1…5 are counted, so no sum can overflow whatever a stored row holds.
+        for record in records where FeedbackLimits.isValidRating(record.rating) {
             let position = CutoverPosition(time: record.time, cutover: cutover(record))
             let negative = config.isNegative(rating: record.rating, category: record.category)
             if position.after {

@@ -13,8 +13,18 @@ public struct FeedbackTally: Sendable, Equatable, Codable {
     public var share: Double { count == 0 ? 0 : Double(negative) / Double(count) }
 
     public mutating func add(negative isNegative: Bool) {
-        count += 1
-        if isNegative { negative += 1 }
+        add(FeedbackTally(count: 1, negative: isNegative ? 1 : 0))
+    }
+
+    /// Adds another tally, saturating instead of overflowing.
+    public mutating func add(_ other: FeedbackTally) {
+        count = Self.saturating(count, other.count)
+        negative = Self.saturating(negative, other.negative)
+    }
+
+    private static func saturating(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
     }
 }
 

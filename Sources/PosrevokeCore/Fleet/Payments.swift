@@ -68,6 +68,8 @@ public struct Transaction: Sendable, Hashable, Codable {
 public struct TransactionPage: Sendable, Equatable {
     public var transactions: [Transaction]
     public var nextAfter: Int64
+    /// Entries the agent dated too far ahead of the daemon's clock; their times were clamped to it.
+    public var futureTimesClamped = 0
 
     public init(transactions: [Transaction], nextAfter: Int64) {
         self.transactions = transactions

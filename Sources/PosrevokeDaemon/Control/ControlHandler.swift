@@ -95,7 +95,7 @@ extension Daemon {
         let (line, stats) = loop.sync { (statusLine(), scheduler.snapshot()) }
         let counts = runner.counts()
         let engineStats = engine.published.withLock { $0 }
-        return StatusView(
+        var view = StatusView(
             statusLine: line.text,
             terminals: line.terminals,
             alertsFiring: line.firing,
@@ -113,6 +113,8 @@ extension Daemon {
             plans: counts.plans,
             jobs: counts.jobs
         )
+        view.futureTimesClamped = engineStats.futureTimesClamped
+        return view
     }
 
     private func terminalViews() -> [TerminalView] {

@@ -1,18 +1,57 @@
 import Dispatch
 import Foundation
-import PosrevokeControl
+package import PosrevokeControl
+import PosrevokeCore
+import Synchronization
 
 /// The daemon's unix control socket: mode 0660, owned by the service's group, and every peer's credentials
 /// (`SO_PEERCRED`) checked: root, the service user, and members of the service group may talk to it.
-final class ControlServer: @unchecked Sendable {
+///
+/// Nothing a client does can hold the server: at most `maxConnections` are served at once (more are answered
+/// "busy" and closed at once), the whole request must arrive within `requestTimeout` and the whole answer be taken
+/// within `answerTimeout`, a request is at most `maxRequestBytes`, only one request larger than
+/// `largeRequestBytes` is read at a time, and a failing `accept` (out of file descriptors) backs off instead of
+/// spinning.
+package final class ControlServer: @unchecked Sendable {
+    package struct Limits: Sendable {
+        package var maxConnections = ControlLimits.maxConnections
+        package var maxRequestBytes = ControlLimits.maxRequestBytes
+        package var largeRequestBytes = ControlLimits.largeRequestBytes
+        package var requestTimeout = ControlLimits.requestTimeout
+        package var answerTimeout = ControlLimits.answerTimeout
+        /// How long accepting pauses after `accept` failed for lack of resources.
+        package var acceptBackoff: Duration = .milliseconds(200)
+        package init() {}
+    }
+
+    /// What the server did with its connections so far, for tests and status.
+    package struct Counters: Sendable, Equatable {
+        package var served = 0
+        package var refusedBusy = 0
+        package var timedOut = 0
+        package var tooLarge = 0
+        package var acceptFailures = 0
+        package var open = 0
+        package var largeInFlight = false
+    }
+
     let path: String
     private let fd: Int32
+    private let limits: Limits
     private let source: any DispatchSourceRead
     private let handler: @Sendable (ControlRequest) -> ControlResponse
     private let workers = DispatchQueue(label: "posrevoke.control", attributes: .concurrent)
+    private let acceptor = DispatchQueue(label: "posrevoke.control.accept")
+    private let state = Mutex(Counters())
+    private var backingOff = false
 
-    init(path: String, handler: @escaping @Sendable (ControlRequest) -> ControlResponse) throws {
+    package init(
+        path: String,
+        limits: Limits = Limits(),
+        handler: @escaping @Sendable (ControlRequest) -> ControlResponse
+    ) throws {
         self.path = path
+        self.limits = limits
         self.handler = handler
         // A bare file name lives in the working directory, which exists.
         let directory = (path as NSString).deletingLastPathComponent
@@ -32,57 +71,187 @@ final class ControlServer: @unchecked Sendable {
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         self.fd = fd
-        source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: workers)
+        source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptor)
         source.setEventHandler { [unowned self] in self.acceptAll() }
         source.resume()
     }
 
-    func close() {
-        source.cancel()
+    package var counters: Counters { state.withLock { $0 } }
+
+    package func close() {
+        acceptor.sync {
+            if backingOff { source.resume() }
+            backingOff = false
+            source.cancel()
+        }
         Foundation.close(fd)
         unlink(path)
     }
 
     private func acceptAll() {
-        while true {
+        dispatchPrecondition(condition: .onQueue(acceptor))
+        while !backingOff {
             let client = accept(fd, nil, nil)
-            guard client >= 0 else { return }
-            workers.async { self.serve(client) }
+            guard client >= 0 else {
+                switch errno {
+                case EINTR, ECONNABORTED, EPROTO:
+                    continue
+                case EAGAIN, EWOULDBLOCK:
+                    return
+                default:
+                    // EMFILE, ENFILE, ENOBUFS, ENOMEM: the pending connection stays queued and the socket stays
+                    // readable, so retrying now would spin. Pause accepting for a while instead.
+                    state.withLock { $0.acceptFailures += 1 }
+                    backingOff = true
+                    source.suspend()
+                    acceptor.asyncAfter(deadline: .now() + .nanoseconds(Int(limits.acceptBackoff.nanoseconds))) {
+                        [weak self] in
+                        guard let self, self.backingOff, !self.source.isCancelled else { return }
+                        self.backingOff = false
+                        self.source.resume()
+                    }
+                    return
+                }
+            }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            let admitted = state.withLock { counters in
+                guard counters.open < limits.maxConnections else {
+                    counters.refusedBusy += 1
+                    return false
+                }
+                counters.open += 1
+                return true
+            }
+            if admitted {
+                workers.async { self.serve(client) }
+            } else {
+                Self.refuseBusy(client, open: limits.maxConnections)
+            }
+        }
+    }
+
+    /// Answers a connection over the cap without waiting for anything: what the client already sent is
+    /// discarded, the answer is written only if it fits the socket buffer, and the connection closed.
+    private static func refuseBusy(_ client: Int32, open: Int) {
+        defer { Foundation.close(client) }
+        _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        for _ in 0..<16 where read(client, &buffer, buffer.count) > 0 {}
+        let response = ControlResponse.failure(
+            "busy: the daemon is already serving \(open) control connections; try again in a moment"
+        )
+        guard var data = try? ControlCoding.encoder.encode(response) else { return }
+        data.append(0x0A)
+        _ = data.withUnsafeBytes { raw in
+            raw.baseAddress.map { send(client, $0, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
         }
     }
 
     private func serve(_ client: Int32) {
-        defer { Foundation.close(client) }
-        var tv = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        // Set once this connection holds the one large-request slot; kept until its answer is written, since
+        // the request's memory lives that long.
+        var large = false
+        defer {
+            Foundation.close(client)
+            state.withLock {
+                $0.open -= 1
+                if large { $0.largeInFlight = false }
+            }
+        }
+        let requestDeadline = ContinuousClock.now.advanced(by: limits.requestTimeout)
         // The request is always read first, even from a peer about to be refused: closing on a client that is
         // still writing would cut it off with EPIPE before it could read why. Only a peer that may use the socket
         // may send a large request (a survey import).
         let refusal = Self.refusal(client)
-        let request = readRequest(client, limit: refusal == nil ? 64 << 20 : 64 << 10)
+        let limit =
+            refusal == nil
+            ? limits.maxRequestBytes : min(limits.maxRequestBytes, ControlLimits.maxRefusedRequestBytes)
+        let read = readRequest(client, limit: limit, deadline: requestDeadline, large: &large)
         let response: ControlResponse
         if let refusal {
             response = .failure(refusal)
-        } else if let request {
-            response = handler(request)
         } else {
-            response = .failure("malformed request: expected one line of JSON")
+            switch read {
+            case .request(let request):
+                response = handler(request)
+                state.withLock { $0.served += 1 }
+            case .malformed:
+                response = .failure("malformed request: expected one line of JSON")
+            case .timedOut:
+                state.withLock { $0.timedOut += 1 }
+                response = .failure(
+                    "request timed out: the whole request must arrive within "
+                        + "\(DurationText.format(limits.requestTimeout))"
+                )
+            case .tooLarge:
+                state.withLock { $0.tooLarge += 1 }
+                response = .failure(
+                    "request too large: a control request is at most \(Self.size(limits.maxRequestBytes)) "
+                        + "(split a feedback import into smaller files)"
+                )
+            case .busy:
+                state.withLock { $0.refusedBusy += 1 }
+                response = .failure(
+                    "busy: another large request (an import) is being read; try again in a moment"
+                )
+            }
         }
         guard var data = try? ControlCoding.encoder.encode(response) else { return }
         data.append(0x0A)
-        _ = UnixSocket.writeAll(client, data)
+        _ = UnixSocket.writeAll(client, data, deadline: ContinuousClock.now.advanced(by: limits.answerTimeout))
     }
 
-    private func readRequest(_ client: Int32, limit: Int) -> ControlRequest? {
+    enum ReadOutcome {
+        case request(ControlRequest)
+        case malformed
+        case timedOut
+        case tooLarge
+        case busy
+    }
+
+    /// Reads one line of JSON, all of it before `deadline`, at most `limit` bytes. Only one connection at a time
+    /// may hold more than `largeRequestBytes` in memory.
+    private func readRequest(
+        _ client: Int32,
+        limit: Int,
+        deadline: ContinuousClock.Instant,
+        large: inout Bool
+    ) -> ReadOutcome {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while data.count < limit {
+        while true {
+            guard UnixSocket.setTimeout(client, SO_RCVTIMEO, until: deadline) else { return .timedOut }
             let n = read(client, &buffer, buffer.count)
-            if n <= 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno == EAGAIN || errno == EWOULDBLOCK ? .timedOut : .malformed
+            }
+            if n == 0 { break }
+            if let newline = buffer[0..<n].firstIndex(of: 0x0A) {
+                data.append(contentsOf: buffer[0..<newline])
+                break
+            }
             data.append(contentsOf: buffer[0..<n])
-            if data.last == 0x0A { break }
+            if data.count > limit { return .tooLarge }
+            if data.count > limits.largeRequestBytes && !large {
+                let taken = state.withLock { counters in
+                    guard !counters.largeInFlight else { return false }
+                    counters.largeInFlight = true
+                    return true
+                }
+                guard taken else { return .busy }
+                large = true
+            }
         }
-        return try? ControlCoding.decoder.decode(ControlRequest.self, from: data)
+        if data.count > limit { return .tooLarge }
+        guard let request = try? ControlCoding.decoder.decode(ControlRequest.self, from: data) else {
+            return .malformed
+        }
+        return .request(request)
+    }
+
+    private static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB"
     }
 
     /// Why a peer may not use the socket, or nil when it may.

@@ -127,6 +127,7 @@ final class Engine: @unchecked Sendable {
                         cursors[terminal.id] = page.nextAfter
                         counters.transactions += fresh.count
                         counters.duplicates += page.transactions.count - fresh.count
+                        counters.futureTimesClamped += page.futureTimesClamped
                         if let next = try ingestFeedback(result, terminal: terminal, now: now, db) {
                             feedbackCursors[terminal.id] = next
                         }
@@ -188,6 +189,7 @@ final class Engine: @unchecked Sendable {
             try StateStore.saveFeedbackCursor(terminal.id, nextAfter: page.nextAfter, at: now, db)
             counters.feedback += fresh.count
             counters.feedbackDuplicates += records.count - fresh.count
+            counters.futureTimesClamped += page.futureTimesClamped
             return page.nextAfter
         }
     }
@@ -398,4 +400,6 @@ struct EngineCounters: Sendable {
     var feedbackRejected = 0
     /// Alert entries committed to the outbox and not yet written to the journal.
     var unwritten = 0
+    /// Entries an agent dated more than `AgentDecoding.futureSkew` ahead of the daemon's clock (clamped to it).
+    var futureTimesClamped = 0
 }

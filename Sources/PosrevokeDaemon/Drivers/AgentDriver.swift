@@ -26,7 +26,9 @@ struct AgentDriver: TerminalDriver {
 
     func transactions(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> TransactionPage {
         let data = try await call(terminal, .GET, "/v1/transactions?after=\(cursor)&limit=\(limit)")
-        return try checked { () throws(AgentProtocolError) in try AgentDecoding.transactions(data, after: cursor) }
+        return try checked { () throws(AgentProtocolError) in
+            try AgentDecoding.transactions(data, after: cursor, limit: limit, now: Date())
+        }
     }
 
     func feedback(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> FeedbackPage {
@@ -37,7 +39,9 @@ struct AgentDriver: TerminalDriver {
             // An agent without a feedback screen: not asked again until the next reload.
             throw DriverError.unsupported("collecting feedback (the agent answers 404)")
         }
-        return try checked { () throws(AgentProtocolError) in try AgentDecoding.feedback(data, after: cursor) }
+        return try checked { () throws(AgentProtocolError) in
+            try AgentDecoding.feedback(data, after: cursor, limit: limit, now: Date())
+        }
     }
 
     func setCreditPay(_ provider: CreditProvider, enabled: Bool, on terminal: Terminal) async throws {

@@ -68,10 +68,7 @@ final class Digests: @unchecked Sendable {
                 now: clock.now()
             )
             var baseline = FeedbackTally()
-            for tally in stats.values {
-                baseline.count += tally.baseline.count
-                baseline.negative += tally.baseline.negative
-            }
+            for tally in stats.values { baseline.add(tally.baseline) }
             let digest = FeedbackDigest.build(
                 plan: plan,
                 day: day,

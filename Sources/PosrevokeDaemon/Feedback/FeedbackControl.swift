@@ -57,6 +57,9 @@ extension Daemon {
                     timeZone: settings.0.digest.zone
                 )
             else { throw ControlError("--time '\(text)' is not a date such as 2026-11-20 14:30") }
+            guard parsed <= time.addingTimeInterval(FeedbackLimits.futureSkew) else {
+                throw ControlError("--time '\(text)' is more than a day after the daemon's clock")
+            }
             time = parsed
         }
         let (terminal, store) = try Self.resolve(terminal: args["terminal"], store: args["store"], settings.1)
@@ -85,20 +88,25 @@ extension Daemon {
         return record
     }
 
-    /// Checks every row against the inventory and taxonomy, then stores all of them in one transaction, or none
-    /// when a row is bad and the import is all-or-nothing.
-    private func importFeedback(_ batch: FeedbackImportRequest) throws -> FeedbackImportResult {
-        let (settings, terminals) = loop.sync { (config.feedback, config.terminals) }
-        var errors = batch.errors
+    /// Checks every row again (rating, category, sizes, time: the client's checks are not trusted), then against
+    /// the inventory, and stores all of them in one transaction, or none when a row is bad and the import is
+    /// all-or-nothing.
+    func importFeedback(_ request: FeedbackImportRequest) throws -> FeedbackImportResult {
+        if let refusal = request.refusal() { throw ControlError(refusal) }
+        var batch = request
+        if batch.file.utf8.count > FeedbackLimits.maxNameBytes {
+            batch.file = String(batch.file.prefix(FeedbackLimits.maxNameBytes / 4)) + "…"
+        }
+        let (settings, directory) = loop.sync { (config.feedback, Directory(config.terminals)) }
+        let now = clock.now()
+        var errors = batch.boundedErrors
         var records: [FeedbackRecord] = []
         for row in batch.rows {
             do {
-                guard settings.categories.contains(row.category) else {
-                    throw ControlError(
-                        "unknown category '\(row.category)' (known: \(settings.categories.joined(separator: ", ")))"
-                    )
+                if let problem = row.problem(categories: settings.categories, now: now) {
+                    throw ControlError(problem)
                 }
-                let (terminal, store) = try Self.resolve(terminal: row.terminal, store: row.store, terminals)
+                let (terminal, store) = try Self.resolve(terminal: row.terminal, store: row.store, directory)
                 records.append(
                     FeedbackRecord(
                         uid: row.uid,
@@ -184,17 +192,38 @@ extension Daemon {
     /// A terminal (whose store is implied) or a store, both known to the inventory.
     private static func resolve(terminal: String?, store: String?, _ terminals: [Terminal]) throws -> (String?, String)
     {
+        try resolve(terminal: terminal, store: store, Directory(terminals))
+    }
+
+    /// Terminal → store and the set of stores, built once per import so each row costs two lookups.
+    private struct Directory {
+        var stores: [String: String] = [:]
+        var known: Set<String> = []
+        init(_ terminals: [Terminal]) {
+            for terminal in terminals {
+                stores[terminal.id] = terminal.store
+                known.insert(terminal.store)
+            }
+        }
+    }
+
+    private static func resolve(terminal: String?, store: String?, _ directory: Directory) throws -> (String?, String)
+    {
+        // Names quoted back are cut: the answer must not grow with what a client sends.
+        func shown(_ text: String) -> String { text.count <= 64 ? text : String(text.prefix(64)) + "…" }
         if let id = terminal, !id.isEmpty {
-            guard let known = terminals.first(where: { $0.id == id }) else {
-                throw ControlError("unknown terminal '\(id)'")
+            guard let knownStore = directory.stores[id] else {
+                throw ControlError("unknown terminal '\(shown(id))'")
             }
-            if let store, !store.isEmpty, store != known.store {
-                throw ControlError("terminal \(id) belongs to store \(known.store), not \(store)")
+            if let store, !store.isEmpty, store != knownStore {
+                throw ControlError("terminal \(id) belongs to store \(knownStore), not \(shown(store))")
             }
-            return (id, known.store)
+            return (id, knownStore)
         }
         guard let store, !store.isEmpty else { throw ControlError("name a terminal or a store") }
-        guard terminals.contains(where: { $0.store == store }) else { throw ControlError("unknown store '\(store)'") }
+        guard directory.known.contains(store) else {
+            throw ControlError("unknown store '\(shown(store))'")
+        }
         return (nil, store)
     }
 }

@@ -44,32 +44,29 @@ package struct Backups: Sendable {
 
     /// Writes the history and its manifest, then verifies what landed on disk.
     package func write(plan: String, terminal: String, transactions: [Transaction], now: Date) throws -> Manifest {
+        let writer = try begin(plan: plan, terminal: terminal)
+        do {
+            try writer.append(transactions)
+            return try writer.finish(now: now)
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
+    /// Starts a backup written page by page: memory stays at one page however long the history is.
+    package func begin(plan: String, terminal: String) throws -> BackupWriter {
         let (dataPath, manifestPath) = try paths(plan: plan, terminal: terminal)
         try FileManager.default.createDirectory(
             atPath: (dataPath as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true
         )
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = .sortedKeys
-        var data = Data()
-        for transaction in transactions {
-            data.append(try encoder.encode(transaction))
-            data.append(0x0A)
+        return try BackupWriter(dataPath: dataPath, manifestPath: manifestPath) {
+            try verify(plan: plan, terminal: terminal)
         }
-        try Self.atomicWrite(data, to: dataPath)
-        let manifest = Manifest(
-            file: (dataPath as NSString).lastPathComponent,
-            sha256: Self.hex(SHA256.hash(data: data)),
-            transactions: transactions.count,
-            bytes: data.count,
-            created: now
-        )
-        try Self.atomicWrite(try encoder.encode(manifest), to: manifestPath)
-        return try verify(plan: plan, terminal: terminal)
     }
 
-    /// Re-reads a backup and checks it against its manifest.
+    /// Re-reads a backup and checks it against its manifest, a chunk at a time.
     package func verify(plan: String, terminal: String) throws -> Manifest {
         let (dataPath, manifestPath) = try paths(plan: plan, terminal: terminal)
         let decoder = JSONDecoder()
@@ -78,20 +75,39 @@ package struct Backups: Sendable {
             throw BackupError("no manifest at \(manifestPath)")
         }
         let manifest = try decoder.decode(Manifest.self, from: manifestData)
-        guard let data = FileManager.default.contents(atPath: dataPath) else {
+        guard let handle = FileHandle(forReadingAtPath: dataPath) else {
             throw BackupError("\(dataPath) is missing")
         }
-        let digest = Self.hex(SHA256.hash(data: data))
-        guard digest == manifest.sha256, data.count == manifest.bytes else {
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var bytes = 0
+        var lines = 0
+        var partial = Data()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            bytes += chunk.count
+            partial.append(chunk)
+            // Whole lines are decoded as they arrive; the unfinished tail waits for the next chunk.
+            guard let lastNewline = partial.lastIndex(of: 0x0A) else { continue }
+            for line in partial[partial.startIndex..<lastNewline].split(separator: 0x0A) {
+                _ = try decoder.decode(Transaction.self, from: Data(line))
+                lines += 1
+            }
+            partial = Data(partial[partial.index(after: lastNewline)...])
+        }
+        if !partial.isEmpty {
+            _ = try decoder.decode(Transaction.self, from: partial)
+            lines += 1
+        }
+        let digest = Self.hex(hasher.finalize())
+        guard digest == manifest.sha256, bytes == manifest.bytes else {
             throw BackupError("\(dataPath) does not match its manifest (sha256 \(digest), expected \(manifest.sha256))")
         }
-        let lines = data.split(separator: 0x0A)
-        guard lines.count == manifest.transactions else {
+        guard lines == manifest.transactions else {
             throw BackupError(
-                "\(dataPath) holds \(lines.count) transactions, the manifest says \(manifest.transactions)"
+                "\(dataPath) holds \(lines) transactions, the manifest says \(manifest.transactions)"
             )
         }
-        for line in lines { _ = try decoder.decode(Transaction.self, from: Data(line)) }
         return manifest
     }
 
@@ -125,7 +141,7 @@ package struct Backups: Sendable {
         }
     }
 
-    private static func atomicWrite(_ data: Data, to path: String) throws {
+    static func atomicWrite(_ data: Data, to path: String) throws {
         let temporary = path + ".tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: data) else {
             throw BackupError("cannot write \(temporary)")
@@ -145,7 +161,79 @@ package struct Backups: Sendable {
         guard fsync(fd) == 0 else { throw BackupError("cannot sync \(directory): errno \(errno)") }
     }
 
-    private static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+}
+
+/// One backup being written: each page is appended to a temporary file and hashed as it goes; `finish` makes it
+/// durable, renames it into place, writes the manifest and verifies the result.
+package final class BackupWriter {
+    /// A history longer than this is refused: a terminal that never stops paging must not fill the disk.
+    package static let maxTransactions = 10_000_000
+
+    private let dataPath: String
+    private let manifestPath: String
+    private let temporary: String
+    private let handle: FileHandle
+    private let verify: () throws -> Backups.Manifest
+    private let encoder: JSONEncoder
+    private var hasher = SHA256()
+    package private(set) var transactions = 0
+    package private(set) var bytes = 0
+    private var closed = false
+
+    init(dataPath: String, manifestPath: String, verify: @escaping () throws -> Backups.Manifest) throws {
+        self.dataPath = dataPath
+        self.manifestPath = manifestPath
+        self.verify = verify
+        temporary = dataPath + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else { throw BackupError("cannot write \(temporary)") }
+        self.handle = handle
+        encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = .sortedKeys
+    }
+
+    /// Appends one page, one transaction per line.
+    package func append(_ page: [Transaction]) throws {
+        guard transactions + page.count <= Self.maxTransactions else {
+            throw BackupError("the history has more than \(Self.maxTransactions) transactions; refusing to back up more")
+        }
+        var data = Data()
+        for transaction in page {
+            data.append(try encoder.encode(transaction))
+            data.append(0x0A)
+        }
+        try handle.write(contentsOf: data)
+        hasher.update(data: data)
+        transactions += page.count
+        bytes += data.count
+    }
+
+    /// Flushes the data to disk, renames it into place, writes the manifest, and verifies both.
+    package func finish(now: Date) throws -> Backups.Manifest {
+        try handle.synchronize()
+        closed = true
+        try handle.close()
+        if rename(temporary, dataPath) != 0 { throw BackupError("cannot rename \(temporary): errno \(errno)") }
+        let manifest = Backups.Manifest(
+            file: (dataPath as NSString).lastPathComponent,
+            sha256: Backups.hex(hasher.finalize()),
+            transactions: transactions,
+            bytes: bytes,
+            created: now
+        )
+        try Backups.atomicWrite(try encoder.encode(manifest), to: manifestPath)
+        return try verify()
+    }
+
+    /// Drops a backup that could not be finished.
+    package func abandon() {
+        if !closed { try? handle.close() }
+        closed = true
+        unlink(temporary)
+    }
 }
 
 /// A backup that could not be written or does not verify.

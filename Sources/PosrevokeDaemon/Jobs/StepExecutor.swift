@@ -42,15 +42,22 @@ struct StepExecutor: Sendable {
         let methods = plan.acceptedMethods.joined(separator: ", ")
         switch job.step {
         case .backup:
-            var all: [Transaction] = []
-            var cursor: Int64 = 0
-            while true {
-                let page = try await driver.transactions(of: terminal, after: cursor, limit: pageLimit)
-                all += page.transactions
-                guard !page.transactions.isEmpty, page.nextAfter > cursor else { break }
-                cursor = page.nextAfter
+            // Page by page to disk: the whole history is never held in memory.
+            let writer = try backups.begin(plan: job.plan, terminal: job.terminal)
+            let manifest: Backups.Manifest
+            do {
+                var cursor: Int64 = 0
+                while true {
+                    let page = try await driver.transactions(of: terminal, after: cursor, limit: pageLimit)
+                    try writer.append(page.transactions)
+                    guard !page.transactions.isEmpty, page.nextAfter > cursor else { break }
+                    cursor = page.nextAfter
+                }
+                manifest = try writer.finish(now: now)
+            } catch {
+                writer.abandon()
+                throw error
             }
-            let manifest = try backups.write(plan: job.plan, terminal: job.terminal, transactions: all, now: now)
             return .done(context: [
                 "backup.sha256": manifest.sha256, "backup.transactions": String(manifest.transactions),
             ])

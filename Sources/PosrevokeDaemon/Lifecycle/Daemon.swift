@@ -418,6 +418,7 @@ public final class Daemon: @unchecked Sendable {
                 "FEEDBACK_DUPLICATE": "\(engineStats.feedbackDuplicates)",
                 "FEEDBACK_FAILED": "\(engineStats.feedbackFailures)",
                 "FEEDBACK_REJECTED": "\(engineStats.feedbackRejected)",
+                "FUTURE_TIMES_CLAMPED": "\(engineStats.futureTimesClamped)",
                 "ALERTS_FIRING": "\(engineStats.firing)",
                 "ALERTS_COALESCED": "\(engine.queue.sync { engine.announcer.suppressedTotal })",
                 "ALERTS_SILENCED": "\(engineStats.silenced)",

@@ -56,11 +56,12 @@ extension StateStore {
         let categories = feedback.negativeCategories
         let placeholders = categories.isEmpty ? "''" : categories.map { _ in "?" }.joined(separator: ", ")
         let select = "SELECT COUNT(*), COALESCE(SUM(rating <= ? OR category IN (\(placeholders))), 0) FROM feedback"
+            + " WHERE \(Self.validRating) AND"
         let recentStart = now.addingTimeInterval(-rule.window.seconds)
         return try pool.read { db in
-            let byTerminal = try db.cachedStatement(sql: "\(select) WHERE terminal_id = ? AND time >= ? AND time < ?")
+            let byTerminal = try db.cachedStatement(sql: "\(select) terminal_id = ? AND time >= ? AND time < ?")
             let byStore = try db.cachedStatement(
-                sql: "\(select) WHERE store_id = ? AND terminal_id IS NULL AND time >= ? AND time < ?"
+                sql: "\(select) store_id = ? AND terminal_id IS NULL AND time >= ? AND time < ?"
             )
             func tally(_ statement: Statement, _ scope: String, from: Date, until: Date) throws -> FeedbackTally {
                 guard from < until else { return FeedbackTally() }
@@ -88,10 +89,8 @@ extension StateStore {
                     from: max(cutover, recentStart),
                     until: now.addingTimeInterval(1)
                 )
-                stats.baseline.count += baseline.count
-                stats.baseline.negative += baseline.negative
-                stats.recent.count += recent.count
-                stats.recent.negative += recent.negative
+                stats.baseline.add(baseline)
+                stats.recent.add(recent)
             }
             var stats: [String: StoreFeedbackStats] = [:]
             for (terminal, scope) in terminals {
@@ -104,10 +103,14 @@ extension StateStore {
         }
     }
 
+    /// Rows the rule, the digest and the report count: a whole rating from 1 to 5. Every way in checks that, but a
+    /// database written before the checks may hold other ratings; those rows are left out, never summed.
+    static let validRating = "typeof(rating) = 'integer' AND rating BETWEEN 1 AND 5"
+
     /// Entries in `[from, until)`, optionally only those of some stores; oldest first.
     package func feedback(from: Date?, until: Date? = nil, stores: Set<String>? = nil) throws -> [FeedbackRecord] {
         try pool.read { db in
-            var sql = "SELECT * FROM feedback WHERE time >= ? AND time < ?"
+            var sql = "SELECT * FROM feedback WHERE \(Self.validRating) AND time >= ? AND time < ?"
             var arguments: [(any DatabaseValueConvertible)?] = [
                 from?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude,
                 until?.timeIntervalSince1970 ?? Double.greatestFiniteMagnitude,

@@ -4,7 +4,8 @@ package import PosrevokeCore
 
 /// The statements the engine runs inside one write transaction per batch of poll results.
 extension StateStore {
-    /// Inserts the page's transactions, ignoring ids already stored; returns only the new ones.
+    /// Inserts the page's transactions, ignoring ids this terminal already stored (the key is terminal and id, so
+    /// another terminal's ids never collide); returns only the new ones.
     package static func insertNew(
         _ transactions: [Transaction],
         terminal: String,

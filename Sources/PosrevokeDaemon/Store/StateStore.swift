@@ -125,7 +125,7 @@ package final class StateStore: Sendable {
         try pool.read(work)
     }
 
-    private static var migrator: DatabaseMigrator {
+    package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(
@@ -245,6 +245,38 @@ package final class StateStore: Sendable {
                         at REAL NOT NULL,
                         PRIMARY KEY (plan, day)
                     );
+                    """
+            )
+        }
+        // Transaction ids are unique per terminal, not across the fleet: keyed by id alone, one terminal could
+        // make another's transactions (its lingering credit-pay included) look like duplicates and go unseen.
+        migrator.registerMigration("v4-txn-per-terminal") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE txn_per_terminal (
+                        id TEXT NOT NULL,
+                        terminal_id TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        time REAL NOT NULL,
+                        method TEXT NOT NULL,
+                        provider TEXT,
+                        amount_minor INTEGER NOT NULL,
+                        currency TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        error_code TEXT,
+                        received_at REAL NOT NULL,
+                        PRIMARY KEY (terminal_id, id)
+                    );
+                    INSERT INTO txn_per_terminal
+                        (id, terminal_id, seq, time, method, provider, amount_minor, currency, outcome, error_code,
+                         received_at)
+                        SELECT id, terminal_id, seq, time, method, provider, amount_minor, currency, outcome,
+                               error_code, received_at
+                        FROM txn;
+                    DROP TABLE txn;
+                    ALTER TABLE txn_per_terminal RENAME TO txn;
+                    CREATE INDEX txn_terminal_time ON txn(terminal_id, time);
+                    CREATE INDEX txn_received ON txn(received_at);
                     """
             )
         }
