@@ -28,11 +28,15 @@ public enum MessageID {
     public static let journalDropped = "5bb51c15f44b449faa827cf8a72f4d7d"
     /// The state store refused a write (disk full, I/O error); polls are retried.
     public static let storeWriteFailed = "6b9aab628827445bb456bb5474b1f99f"
+    /// An operator command that changes something (plans, jobs, acks, silences, feedback, reload), with the peer's
+    /// uid and user name from the control socket's credentials.
+    public static let operatorCommand = "90d99bf34dca4a2b8b947e9599bbb41a"
 
     /// Every id, for checks that the journal catalog explains each one.
     public static let all = [
         lingeringCreditPay, creditPayAttempt, terminalUnreachable, paymentFailureRate, alertSummary, reloadRejected,
         reloadApplied, daemonReady, daemonStatistics, daemonStopping, journalDropped, storeWriteFailed, jobFailed,
         reviewOverdue, healthGateFailed, jobStep, planEvent, negativeFeedback, feedbackDigest, feedbackRecorded,
+        operatorCommand,
     ]
 }

@@ -8,10 +8,10 @@ final class ControlServer: @unchecked Sendable {
     let path: String
     private let fd: Int32
     private let source: any DispatchSourceRead
-    private let handler: @Sendable (ControlRequest) -> ControlResponse
+    private let handler: @Sendable (ControlRequest, ControlPeer?) -> ControlResponse
     private let workers = DispatchQueue(label: "posrevoke.control", attributes: .concurrent)
 
-    init(path: String, handler: @escaping @Sendable (ControlRequest) -> ControlResponse) throws {
+    init(path: String, handler: @escaping @Sendable (ControlRequest, ControlPeer?) -> ControlResponse) throws {
         self.path = path
         self.handler = handler
         // A bare file name lives in the working directory, which exists.
@@ -64,7 +64,7 @@ final class ControlServer: @unchecked Sendable {
         if let refusal {
             response = .failure(refusal)
         } else if let request {
-            response = handler(request)
+            response = handler(request, ControlPeer.of(client))
         } else {
             response = .failure("malformed request: expected one line of JSON")
         }

@@ -1,3 +1,5 @@
+import PosrevokeCore
+
 /// The short live line systemd shows in `systemctl status` (`STATUS=`).
 package struct StatusLine: Sendable, Equatable {
     package var terminals: Int
@@ -25,6 +27,8 @@ package struct StatusLine: Sendable, Equatable {
         if skipped > 0 { parts.append("\(skipped) polls skipped") }
         if dropped > 0 { parts.append("\(dropped) journal entries dropped") }
         if storeFailures > 0 { parts.append("\(storeFailures) store write failures") }
-        return parts.joined(separator: " · ")
+        // One line whatever the parts hold (a config key with a newline in a rejected reload): a newline would
+        // start a new assignment in the sd_notify datagram.
+        return ControlCharacters.singleLine(parts.joined(separator: " · "))
     }
 }

@@ -51,8 +51,16 @@ package final class StateStore: Sendable {
                 snapshot.alerts[record.key] = record
             }
             snapshot.acks = Set(try String.fetchAll(db, sql: "SELECT key FROM ack"))
-            snapshot.silences = try Row.fetchAll(db, sql: "SELECT * FROM silence").map {
-                Silence(matcher: $0["matcher"], until: Date(timeIntervalSince1970: $0["until"]), comment: $0["comment"])
+            snapshot.silences = try Row.fetchAll(db, sql: "SELECT * FROM silence ORDER BY id").map {
+                var silence = Silence(
+                    matcher: $0["matcher"],
+                    until: Date(timeIntervalSince1970: $0["until"]),
+                    comment: $0["comment"]
+                )
+                silence.id = $0["id"]
+                silence.createdAt = Date(timeIntervalSince1970: $0["created_at"])
+                silence.createdBy = $0["created_by"]
+                return silence
             }
             for row in try Row.fetchAll(db, sql: "SELECT id, announcement FROM outbox ORDER BY id") {
                 let announcement = try decoder.decode(Announcement.self, from: row["announcement"] as Data)
@@ -193,15 +201,30 @@ package final class StateStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v4-silence-by") { db in
+            // Who set a silence, as the control socket's peer credentials say.
+            try db.execute(sql: "ALTER TABLE silence ADD COLUMN created_by TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 }
 
 /// Operator-requested quiet: announcements matching `matcher` are not written until `until`.
 package struct Silence: Sendable, Codable, Equatable {
+    /// The row id, the handle `posrevokectl alerts unsilence` takes (0 until stored).
+    package var id: Int64 = 0
     package var matcher: String
     package var until: Date
     package var comment: String
+    package var createdAt = Date(timeIntervalSince1970: 0)
+    /// The peer that set it: `user (uid N)`.
+    package var createdBy = ""
+
+    package init(matcher: String, until: Date, comment: String) {
+        self.matcher = matcher
+        self.until = until
+        self.comment = comment
+    }
 
     /// A matcher is an alert key, an alert kind, a terminal id, or `store:<id>`.
     package func matches(_ key: AlertKey, store: String, at now: Date) -> Bool {
