@@ -196,3 +196,23 @@ public struct BackupCheck: Sendable, Codable {
         self.detail = detail
     }
 }
+
+/// One silence in force (`alerts.silences`), or the one just set or lifted.
+public struct SilenceView: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var matcher: String
+    public var until: Date
+    public var comment: String
+    public var createdAt: Date
+    /// Who set it, from the control socket's peer credentials: `user (uid N)`.
+    public var createdBy: String
+
+    public init(id: Int64, matcher: String, until: Date, comment: String, createdAt: Date, createdBy: String) {
+        self.id = id
+        self.matcher = matcher
+        self.until = until
+        self.comment = comment
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+    }
+}

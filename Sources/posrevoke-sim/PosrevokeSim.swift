@@ -60,8 +60,8 @@ struct PosrevokeSim: AsyncParsableCommand {
         guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
             throw ValidationError("--listen must be HOST:PORT")
         }
-        let token = try tokenFile.map { try Self.secret($0, "a token") }
-        let key = try platformKeyFile.map { try Self.secret($0, "a signing key") }
+        let token = try tokenFile.map { try Self.secret($0, .bearerToken) }
+        let key = try platformKeyFile.map { try Self.secret($0, .signingKey) }
         let store = try SimulationStore(path: state)
         let fleet = SimulatedFleet(
             simulation: settings.simulation,
@@ -123,12 +123,13 @@ struct PosrevokeSim: AsyncParsableCommand {
         }
     }
 
-    private static func secret(_ path: String, _ what: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path),
-            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .newlines),
-            !text.isEmpty
-        else { throw ValidationError("cannot read \(what) from \(path)") }
-        return text
+    /// A credential file by path, held to the daemon's rules: private to its owner, at most 64 KiB, a valid value.
+    private static func secret(_ path: String, _ kind: CredentialKind) throws -> String {
+        do {
+            return try CredentialFile.read(path, kind: kind, checkPermissions: true)
+        } catch {
+            throw ValidationError(error.message)
+        }
     }
 }
 
@@ -167,7 +168,8 @@ enum Inventory {
             var fields = [
                 "id: \(terminal.id)", "store: \(terminal.store)", "driver: agent", "url: \"\(base)/t/\(terminal.id)\"",
             ]
-            if let tokenFile { fields.append("token_file: \"\(tokenFile)\"") }
+            // The simulator only speaks plain HTTP: a token sent to it crosses the wire unencrypted, on purpose.
+            if let tokenFile { fields += ["token_file: \"\(tokenFile)\"", "allow_plain_http: true"] }
             if !terminal.tags.isEmpty { fields.append("tags: [\(terminal.tags.joined(separator: ", "))]") }
             let providers = terminal.providers.sorted { $0.key < $1.key }.map { provider, state in
                 let cutover = state.cutover.map { ", cutover: \($0.formatted(.iso8601))" } ?? ""

@@ -4,8 +4,8 @@ import PosrevokeControl
 
 struct Alerts: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List, acknowledge or silence alerts.",
-        subcommands: [List.self, Ack.self, Silence.self]
+        abstract: "List, acknowledge or silence alerts; list and lift silences.",
+        subcommands: [List.self, Ack.self, Silence.self, Silences.self, Unsilence.self]
     )
 
     struct List: ParsableCommand {
@@ -39,15 +39,13 @@ struct Alerts: ParsableCommand {
         @Argument(help: "Alert key, as ALERT_KEY shows it: kind/terminal/provider.") var key: String
         @Option(name: .long, help: "Why.") var comment = ""
 
+        /// Who acknowledged is recorded by the daemon from the socket's peer credentials, not sent from here.
         func run() {
-            let by =
-                ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"]
-                ?? "operator"
             connection.result(
-                connection.call("alerts.ack", ["key": key, "comment": comment, "by": by]),
+                connection.call("alerts.ack", ["key": key, "comment": comment]),
                 as: [AlertView].self
             ) { _ in
-                print("acknowledged \(key)")
+                print(Output.safe("acknowledged \(key)"))
             }
         }
     }
@@ -66,7 +64,45 @@ struct Alerts: ParsableCommand {
                 connection.call("alerts.silence", ["matcher": matcher, "for": duration, "comment": comment]),
                 as: [String: String].self
             ) { silence in
-                print("silenced \(silence["matcher"] ?? matcher) until \(silence["until"] ?? "?")")
+                print(
+                    Output.safe(
+                        "silenced \(silence["matcher"] ?? matcher) until \(silence["until"] ?? "?") "
+                            + "(silence \(silence["id"] ?? "?"))"
+                    )
+                )
+            }
+        }
+    }
+
+    struct Silences: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the silences in force.")
+        @OptionGroup var connection: Connection
+
+        func run() {
+            connection.result(connection.call("alerts.silences"), as: [SilenceView].self) { silences in
+                Output.table(
+                    ["ID", "MATCHER", "UNTIL", "SET", "BY", "COMMENT"],
+                    silences.map {
+                        [
+                            String($0.id), $0.matcher, Output.time($0.until), Output.time($0.createdAt),
+                            $0.createdBy.isEmpty ? "-" : $0.createdBy, $0.comment,
+                        ]
+                    }
+                )
+            }
+        }
+    }
+
+    struct Unsilence: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lift a silence at once: matching alerts are written to the journal again from now on."
+        )
+        @OptionGroup var connection: Connection
+        @Argument(help: "The silence's id, as `alerts silences` lists it.") var id: Int64
+
+        func run() {
+            connection.result(connection.call("alerts.unsilence", ["id": String(id)]), as: SilenceView.self) {
+                print(Output.safe("lifted silence \($0.id) (\($0.matcher))"))
             }
         }
     }

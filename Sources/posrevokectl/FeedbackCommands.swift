@@ -40,7 +40,9 @@ struct Feedback: ParsableCommand {
             args["time"] = time
             connection.result(connection.call("feedback.add", args), as: FeedbackRecord.self) { record in
                 print(
-                    "recorded \(record.category) rated \(record.rating) for \(record.terminal ?? "store " + record.store)"
+                    Output.safe(
+                        "recorded \(record.category) rated \(record.rating) for \(record.terminal ?? "store " + record.store)"
+                    )
                 )
             }
         }
@@ -110,13 +112,13 @@ struct Feedback: ParsableCommand {
 
         static func render(_ result: FeedbackImportResult, repeated: Int) {
             let shown = result.errors.prefix(100)
-            for error in shown { print("\(result.file): \(error)") }
+            for error in shown { print(Output.safe("\(result.file): \(error)")) }
             if result.errors.count > shown.count { print("… and \(result.errors.count - shown.count) more bad rows") }
             if result.applied {
                 var line = "imported \(result.imported) entries from \(result.file)"
                 line += " (\(result.duplicates + repeated) already stored or repeated"
                 line += result.errors.isEmpty ? ")" : ", \(result.errors.count) bad rows skipped)"
-                print(line)
+                print(Output.safe(line))
             } else {
                 print(
                     "nothing imported: \(result.errors.count) bad row\(result.errors.count == 1 ? "" : "s") "
@@ -160,7 +162,7 @@ struct Feedback: ParsableCommand {
                 print(FeedbackText.csv(report), terminator: "")
             } else {
                 FeedbackText.render(report)
-                if let html { print("\nwrote \(html)") }
+                if let html { print("\n" + Output.safe("wrote \(html)")) }
             }
         }
     }
@@ -179,7 +181,7 @@ struct Feedback: ParsableCommand {
             args["plan"] = plan
             connection.result(connection.call("feedback.digest", args), as: [DigestView].self) { digests in
                 if digests.isEmpty { print("no unfinished plans: no digest written") }
-                for digest in digests { print(digest.message) }
+                for digest in digests { print(Output.safe(digest.message)) }
             }
         }
     }

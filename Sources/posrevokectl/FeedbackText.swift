@@ -8,7 +8,8 @@ enum FeedbackText {
         if let since = report.since { scope.append("since \(Output.time(since))") }
         if let plan = report.plan { scope.append("plan \(plan)") }
         if let store = report.store { scope.append("store \(store)") }
-        print("Feedback\(scope.isEmpty ? "" : " " + scope.joined(separator: ", ")): \(report.total) entries\n")
+        print(Output.safe("Feedback\(scope.isEmpty ? "" : " " + scope.joined(separator: ", ")): \(report.total) entries"))
+        print("")
         Output.table(
             ["", "ENTRIES", "AVG RATING", "NEGATIVE"],
             [("before cutover", report.before), ("after cutover", report.after)].map {
@@ -81,7 +82,9 @@ enum FeedbackText {
     private static func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
 
     /// A CSV field, quoted when it needs to be.
-    static func field(_ text: String) -> String {
+    /// Control characters other than line breaks are written visibly, as in tables.
+    static func field(_ raw: String) -> String {
+        let text = Output.safeLines(raw)
         guard text.unicodeScalars.contains(where: { [",", "\"", "\n", "\r"].contains($0) }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -1,8 +1,20 @@
 import Foundation
 import PosrevokeControl
+import PosrevokeCore
 
 /// Prints results: aligned tables for people, the daemon's JSON for scripts.
+///
+/// Text for people passes through `safe`: terminal ids, summaries, errors and comments come from terminals,
+/// platforms and operators, and an escape sequence in them must be shown, not obeyed. JSON escapes them itself.
 enum Output {
+    /// Control characters (ESC, CR, other C0 and C1) written visibly, as `\u{1B}`.
+    static func safe(_ text: String) -> String { ControlCharacters.escaped(text) }
+
+    /// As `safe`, but line breaks stay: for messages of several lines, such as every error of a config.
+    static func safeLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { safe(String($0)) }.joined(separator: "\n")
+    }
+
     static func json(_ value: JSONValue?) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -15,6 +27,7 @@ enum Output {
             print("(none)")
             return
         }
+        let rows = rows.map { $0.map(safe) }
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -31,8 +44,11 @@ enum Output {
     }
 
     static func fields(_ pairs: [(String, String)]) {
+        let pairs = pairs.map { (safe($0.0), $0.1) }
         let width = pairs.map(\.0.count).max() ?? 0
-        for (name, value) in pairs { print("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)") }
+        for (name, value) in pairs {
+            print("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(safe(value))")
+        }
     }
 
     /// `[#######.......]  7/15`
@@ -49,7 +65,7 @@ enum Output {
     }
 
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("posrevokectl: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("posrevokectl: \(safeLines(message))\n".utf8))
         exit(1)
     }
 }

@@ -22,7 +22,9 @@ struct Plans: ParsableCommand {
             }
             connection.result(connection.call("plans.create", body: body), as: PlanView.self) { plan in
                 print(
-                    "created plan \(plan.config.id): \(plan.jobs.values.reduce(0, +)) jobs in \(plan.waves.count) waves"
+                    Output.safe(
+                        "created plan \(plan.config.id): \(plan.jobs.values.reduce(0, +)) jobs in \(plan.waves.count) waves"
+                    )
                 )
             }
         }
@@ -67,7 +69,7 @@ struct Plans: ParsableCommand {
 
         func run() {
             connection.result(connection.call("plans.pause", ["id": id]), as: PlanView.self) {
-                print("plan \($0.config.id) is \($0.state.status.rawValue)")
+                print(Output.safe("plan \($0.config.id) is \($0.state.status.rawValue)"))
             }
         }
     }
@@ -83,7 +85,7 @@ struct Plans: ParsableCommand {
                 connection.call("plans.resume", ["id": id, "force": String(skipGate)]),
                 as: PlanView.self
             ) {
-                print("plan \($0.config.id) is \($0.state.status.rawValue)")
+                print(Output.safe("plan \($0.config.id) is \($0.state.status.rawValue)"))
             }
         }
     }
@@ -95,7 +97,7 @@ struct Plans: ParsableCommand {
 
         func run() {
             connection.result(connection.call("plans.cancel", ["id": id]), as: PlanView.self) {
-                print("plan \($0.config.id) is \($0.state.status.rawValue)")
+                print(Output.safe("plan \($0.config.id) is \($0.state.status.rawValue)"))
             }
         }
     }
@@ -253,7 +255,7 @@ struct Jobs: ParsableCommand {
 
     static func act(_ connection: Connection, _ command: String, _ id: String) {
         connection.result(connection.call(command, ["id": id]), as: Job.self) { job in
-            print("job \(job.id): \(job.step.rawValue) \(job.status.rawValue)")
+            print(Output.safe("job \(job.id): \(job.step.rawValue) \(job.status.rawValue)"))
         }
     }
 }

@@ -53,9 +53,12 @@ struct Posrevoked: ParsableCommand {
         if let path = checkConfig {
             do {
                 let parsed = try ConfigParser.load(path: path)
+                let findings = CredentialCheck.findings(parsed)
+                for finding in findings { printError("\(path): \(finding.isError ? "" : "note: ")\(finding.text)") }
+                guard !findings.contains(where: \.isError) else { throw ExitCode(1) }
                 print("\(path): OK (\(parsed.terminals.count) terminals)")
                 return
-            } catch {
+            } catch let error as ConfigErrors {
                 for issue in error.issues { printError("\(path): \(issue)") }
                 throw ExitCode(1)
             }

@@ -37,8 +37,8 @@ struct AgentDriverTests {
     @Test("healthy terminals stay on schedule while every fault surfaces as the right alert", .timeLimit(.minutes(3)))
     func faults() throws {
         let dir = try TestDirectory()
-        try dir.write("right.token", "s3cret\n")
-        try dir.write("wrong.token", "guess\n")
+        try dir.writeSecret("right.token", "s3cret\n")
+        try dir.writeSecret("wrong.token", "guess\n")
         let sim = try SimProcess(
             arguments: [
                 "--config", try dir.write("sim.yaml", Self.simConfig(Self.faults)), "--token-file",

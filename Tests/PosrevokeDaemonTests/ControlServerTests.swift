@@ -60,7 +60,7 @@ struct ControlServerTests {
         ControlServer, Handled
     ) {
         let handled = Handled()
-        let server = try ControlServer(path: dir.file("control.sock"), limits: limits) { request in
+        let server = try ControlServer(path: dir.file("control.sock"), limits: limits) { request, _ in
             handled.count.withLock { $0 += 1 }
             return (try? .success([request.command: answer])) ?? .failure("cannot encode")
         }

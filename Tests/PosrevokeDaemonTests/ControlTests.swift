@@ -67,6 +67,18 @@ struct ControlTests {
         let record = try #require(alerts.first { $0.key == lingering })
         #expect(record.acknowledged && record.silenced && record.state == "firing")
         #expect(try Ctl.run(["alerts", "silence", "t-9", "--for", "soon"], socket: socket).status == 1)
+        // Silences are listed and lifted.
+        let silences = try Ctl.run(["alerts", "silences"], socket: socket).stdout
+        #expect(silences.hasPrefix("ID  MATCHER") && silences.contains("store:s-2"), "\(silences)")
+        let silenceID = try #require(
+            try JSONDecoder.control.decode(
+                [SilenceView].self,
+                from: Data(try Ctl.run(["alerts", "silences", "--json"], socket: socket).stdout.utf8)
+            ).first?.id
+        )
+        #expect(try Ctl.run(["alerts", "unsilence", String(silenceID)], socket: socket).status == 0)
+        #expect(try Ctl.run(["alerts", "silences"], socket: socket).stdout == "(none)\n")
+        #expect(try Ctl.run(["alerts", "unsilence", String(silenceID)], socket: socket).stderr.contains("no silence"))
 
         // A plan from a file: three jobs stop at the vendor-confirmation gate.
         let planFile = try dir.write("plan.yaml", Self.plan)
@@ -94,7 +106,10 @@ struct ControlTests {
         )
         #expect(try Ctl.run(["jobs", "show", job], socket: socket).stdout.contains("confirmed.vendor-confirmation"))
         #expect(try Ctl.run(["plans", "pause", "gated"], socket: socket).stdout.contains("is paused"))
-        #expect(try Ctl.run(["plans", "list"], socket: socket).stdout.contains("paused by an operator"))
+        // Who paused it comes from the socket's peer credentials.
+        let me = getpwuid(getuid())?.pointee.pw_name.map { String(cString: $0) } ?? String(getuid())
+        let paused = try Ctl.run(["plans", "list"], socket: socket).stdout
+        #expect(paused.contains("paused by \(me) (uid \(getuid()))"), "\(paused)")
         #expect(try Ctl.run(["plans", "resume", "gated"], socket: socket).stdout.contains("is active"))
         #expect(
             try Ctl.run(["jobs", "cancel", "gated/t-3/wechat-payscore"], socket: socket).stdout.contains("cancelled")

@@ -28,7 +28,7 @@ struct HTTPPlanTests {
             arguments: [
                 "--config", try dir.write("sim.yaml", sim.joined(separator: "\n") + "\n"), "--inventory-out",
                 dir.file("inventory.yaml"), "--state", dir.file("sim.sqlite"), "--platform-key-file",
-                try dir.write("platform-right.key", key + "\n"),
+                try dir.writeSecret("platform-right.key", key + "\n"),
             ],
             log: dir.file("sim.log")
         )
@@ -48,7 +48,7 @@ struct HTTPPlanTests {
                   merchant_id: "1900000001"
                   service_id: svc-test
                   appid: wx-test
-                  key_file: "\(try dir.write("platform.key", key + "\n"))"
+                  key_file: "\(try dir.writeSecret("platform.key", key + "\n"))"
             plans:
               - {id: http, providers: [wechat-payscore], waves: {canary: 1, size: 3, soak: 2s}, watch: 3s, gate: {blocking_alerts: []}, retry: \(retry)}
             terminals_file: inventory.yaml

@@ -83,12 +83,22 @@ struct SecretAndStatusTests {
     func credentials() throws {
         let dir = try TestDirectory()
         try dir.write("platform-key", "s3cr3t\n")
-        let secret = try SecretFile("platform-key", environment: ["CREDENTIALS_DIRECTORY": dir.path])
+        let secret = try SecretFile(
+            "platform-key",
+            kind: .signingKey,
+            environment: ["CREDENTIALS_DIRECTORY": dir.path]
+        )
         #expect(secret.reveal() == "s3cr3t")
         #expect(!"\(secret)".contains("s3cr3t"))
-        #expect(throws: SecretFile.SecretError.self) { try SecretFile("platform-key", environment: [:]) }
-        try dir.write("empty", "\n")
-        #expect(throws: SecretFile.SecretError.self) { try SecretFile(dir.file("empty")) }
+        #expect(throws: SecretFile.SecretError.self) {
+            try SecretFile("platform-key", kind: .signingKey, environment: [:])
+        }
+        try dir.writeSecret("empty", "\n")
+        #expect {
+            try SecretFile(dir.file("empty"), kind: .signingKey)
+        } throws: { error in
+            "\(error)".contains("is empty")
+        }
     }
 
     @Test("the status line is short and says what matters")

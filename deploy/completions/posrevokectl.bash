@@ -264,13 +264,13 @@ _posrevokectl_alerts() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|ack|silence)
+    list|ack|silence|silences|unsilence)
         # Offer subcommand argument completions
         "_posrevokectl_alerts_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list ack silence' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list ack silence silences unsilence' -- "${cur}"))
         ;;
     esac
 }
@@ -324,6 +324,36 @@ _posrevokectl_alerts_silence() {
         return
         ;;
     '--comment')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_alerts_silences() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __posrevokectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_alerts_unsilence() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __posrevokectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
         return
         ;;
     esac

@@ -51,7 +51,7 @@ _posrevokectl() {
         local -ar subcommands=(
             'status:Show what the daemon is doing.'
             'terminals:List terminals or show one.'
-            'alerts:List, acknowledge or silence alerts.'
+            'alerts:List, acknowledge or silence alerts; list and lift silences.'
             'plans:Create and steer cancellation plans.'
             'jobs:Inspect and steer jobs.'
             'feedback:Record, import and report what customers and cashiers say.'
@@ -152,12 +152,14 @@ _posrevokectl_alerts() {
             'list:List firing and pending alerts.'
             'ack:Acknowledge a firing alert: no repeats until it resolves.'
             'silence:Write no journal entries for matching alerts for a while (state is still tracked).'
+            'silences:List the silences in force.'
+            'unsilence:Lift a silence at once: matching alerts are written to the journal again from now on.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        list|ack|silence)
+        list|ack|silence|silences|unsilence)
             "_posrevokectl_alerts_${words[1]}" && ret=0
             ;;
         esac
@@ -202,6 +204,31 @@ _posrevokectl_alerts_silence() {
         ':matcher:'
         '--for[How long, e.g. 30m or 2h.]:for:'
         '--comment[Why.]:comment:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_alerts_silences() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_alerts_unsilence() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':id:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

@@ -32,12 +32,15 @@ public enum MessageID {
     public static let watchdogWithheld = "4cd2e361de7b4737bf82339ae59fd8f3"
     /// A state database row could not be decoded: it was moved to the quarantine table and the daemon went on.
     public static let stateRowQuarantined = "3394af8369754596bda87d937f828897"
+    /// An operator command that changes something (plans, jobs, acks, silences, feedback, reload), with the peer's
+    /// uid and user name from the control socket's credentials.
+    public static let operatorCommand = "90d99bf34dca4a2b8b947e9599bbb41a"
 
     /// Every id, for checks that the journal catalog explains each one.
     public static let all = [
         lingeringCreditPay, creditPayAttempt, terminalUnreachable, paymentFailureRate, alertSummary, reloadRejected,
         reloadApplied, daemonReady, daemonStatistics, daemonStopping, journalDropped, storeWriteFailed, jobFailed,
         reviewOverdue, healthGateFailed, jobStep, planEvent, negativeFeedback, feedbackDigest, feedbackRecorded,
-        watchdogWithheld, stateRowQuarantined,
+        watchdogWithheld, stateRowQuarantined, operatorCommand,
     ]
 }

@@ -10,9 +10,11 @@ public struct ConfigIssue: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// Control characters from the file (a key with a newline or an escape in it) are shown escaped.
     public var description: String {
         let location = line.map { "line \($0): " } ?? ""
-        return path.isEmpty ? "\(location)\(message)" : "\(location)\(path): \(message)"
+        let text = path.isEmpty ? "\(location)\(message)" : "\(location)\(path): \(message)"
+        return ControlCharacters.escaped(text)
     }
 }
 

@@ -62,6 +62,27 @@ public enum ConfigParser {
         }
     }
 
+    /// An `http://` or `https://` URL with a host and without user info, without its trailing slash; nil (reported)
+    /// otherwise. The URL is never quoted back: it could hold a password.
+    static func checkedURL(_ url: String, _ node: Node, _ path: String, _ r: NodeReader) -> String? {
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+            parsed.host?.isEmpty == false
+        else {
+            r.report(path, node, "must be an http:// or https:// URL with a host")
+            return nil
+        }
+        guard parsed.user == nil, parsed.password == nil else {
+            r.report(
+                path,
+                node,
+                "must not carry user info (user:password@): credentials belong in a credential file "
+                    + "(token_file, key_file), never in the config"
+            )
+            return nil
+        }
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
     private static func syntaxIssue(_ error: any Error) -> ConfigIssue {
         if let yamlError = error as? YamlError {
             switch yamlError {

@@ -68,13 +68,9 @@ enum PlatformReader {
             }
             values[key] = r.string(n, "\(p).\(key)")
         }
-        if let url = values["url"] {
-            if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
-                values["url"] = url.hasSuffix("/") ? String(url.dropLast()) : url
-            } else {
-                r.report("\(p).url", m["url"], "must be an http:// or https:// URL with a host")
-                return nil
-            }
+        if let url = values["url"], let node = m["url"] {
+            guard let checked = ConfigParser.checkedURL(url, node, "\(p).url", r) else { return nil }
+            values["url"] = checked
         }
         guard let url = values["url"], let merchant = values["merchant_id"], let service = values["service_id"],
             let keyFile = values["key_file"]

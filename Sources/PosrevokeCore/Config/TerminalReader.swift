@@ -11,7 +11,9 @@ enum TerminalReader {
     }
 
     private static func readOne(_ node: Node, _ p: String, defaultInterval: Duration, _ r: NodeReader) -> Terminal? {
-        let keys = ["id", "store", "tags", "driver", "poll_interval", "providers", "url", "token_file"]
+        let keys = [
+            "id", "store", "tags", "driver", "poll_interval", "providers", "url", "token_file", "allow_plain_http",
+        ]
         guard let m = r.mapping(node, p, keys: keys) else { return nil }
         guard let idNode = m["id"] else {
             r.report("\(p).id", node, "is required")
@@ -44,20 +46,27 @@ enum TerminalReader {
             .map { terminal.pollInterval = $0 }
         if let n = m["providers"] { terminal.providers = readProviders(n, "\(p).providers", r) }
         if let n = m["url"], let url = r.string(n, "\(p).url") {
-            if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
-                terminal.url = url.hasSuffix("/") ? String(url.dropLast()) : url
-            } else {
-                r.report("\(p).url", n, "must be an http:// or https:// URL with a host")
-            }
+            terminal.url = ConfigParser.checkedURL(url, n, "\(p).url", r)
         }
         m["token_file"].flatMap { r.string($0, "\(p).token_file") }.map { terminal.tokenFile = $0 }
+        m["allow_plain_http"].flatMap { r.bool($0, "\(p).allow_plain_http") }.map { terminal.allowPlainHTTP = $0 }
         if terminal.driver == "agent", m["url"] == nil {
             r.report("\(p).url", node, "is required for driver: agent")
         }
         if terminal.driver != "agent" {
-            for key in ["url", "token_file"] where m[key] != nil {
+            for key in ["url", "token_file", "allow_plain_http"] where m[key] != nil {
                 r.report("\(p).\(key)", m[key], "only applies to driver: agent")
             }
+        }
+        if let url = terminal.url, url.lowercased().hasPrefix("http://"), terminal.tokenFile != nil,
+            !terminal.allowPlainHTTP
+        {
+            r.report(
+                "\(p).token_file",
+                m["token_file"],
+                "a bearer token would cross the network unencrypted over http://: use an https:// url, or set "
+                    + "allow_plain_http: true on this terminal to accept that (a loopback or otherwise private link)"
+            )
         }
         return terminal
     }

@@ -36,6 +36,8 @@ public struct Terminal: Sendable, Equatable, Identifiable {
     /// `driver: agent`: the agent's base URL (`http(s)://host:port/path`) and the file holding its bearer token.
     public var url: String?
     public var tokenFile: String?
+    /// `allow_plain_http: true`: the operator accepts that this terminal's token crosses the network unencrypted.
+    public var allowPlainHTTP = false
 
     public init(
         id: String,

@@ -1,19 +1,102 @@
 import Foundation
+import Logging
 import PosrevokeControl
 import PosrevokeCore
 
 /// Answers control-socket requests. Runs on socket worker threads and reaches into the loop, engine and job
 /// queues with `sync`, never the other way round.
 extension Daemon {
-    func handle(_ request: ControlRequest) -> ControlResponse {
+    /// Commands that change something: each is written to the journal (`MessageID.operatorCommand`) with the peer's
+    /// credentials, whether it succeeds or is refused.
+    static let auditedCommands: Set<String> = [
+        "alerts.ack", "alerts.silence", "alerts.unsilence", "plans.create", "plans.pause", "plans.resume",
+        "plans.cancel", "jobs.confirm", "jobs.retry", "jobs.cancel", "jobs.run-now", "jobs.pause", "jobs.resume",
+        "feedback.add", "feedback.import", "feedback.digest", "reload",
+    ]
+
+    func handle(_ request: ControlRequest, peer: ControlPeer?) -> ControlResponse {
+        let audited = Self.auditedCommands.contains(request.command)
+        guard let peer else {
+            // Without the kernel's word on who asks, nothing may change.
+            return audited ? .failure("permission denied: cannot read the peer's credentials") : handleRead(request)
+        }
+        let response: ControlResponse
         do {
-            return try dispatch(request)
+            response = try dispatch(request, peer: peer)
+        } catch {
+            response = .failure("\(error)")
+        }
+        if audited { audit(request, peer: peer, response: response) }
+        return response
+    }
+
+    private func handleRead(_ request: ControlRequest) -> ControlResponse {
+        do {
+            return try dispatch(request, peer: nil)
         } catch {
             return .failure("\(error)")
         }
     }
 
-    private func dispatch(_ request: ControlRequest) throws -> ControlResponse {
+    /// One journal entry per changing command: who (from `SO_PEERCRED`), what, on what, and how it ended.
+    private func audit(_ request: ControlRequest, peer: ControlPeer, response: ControlResponse) {
+        func field(_ text: String) -> String { String(ControlCharacters.escaped(text).prefix(256)) }
+        var metadata: Logger.Metadata = [
+            "MESSAGE_ID": "\(MessageID.operatorCommand)",
+            "AUDIT_COMMAND": "\(field(request.command))",
+            "AUDIT_UID": "\(peer.uid)",
+            "AUDIT_GID": "\(peer.gid)",
+            "AUDIT_PID": "\(peer.pid)",
+            "AUDIT_USER": "\(field(peer.user))",
+            "AUDIT_RESULT": "\(response.ok ? "ok" : "refused")",
+        ]
+        if let error = response.error { metadata["AUDIT_ERROR"] = "\(field(error))" }
+        let args = request.args
+        var target = ""
+        switch request.command {
+        case let command where command.hasPrefix("plans."):
+            let id = args["id"] ?? response.result?.objectField("config", "id") ?? ""
+            if !id.isEmpty {
+                metadata["PLAN_ID"] = "\(field(id))"
+                target = " plan \(field(id))"
+            }
+        case let command where command.hasPrefix("jobs."):
+            if let id = args["id"] {
+                metadata["JOB_ID"] = "\(field(id))"
+                target = " job \(field(id))"
+            }
+        case "alerts.ack":
+            if let key = args["key"] {
+                metadata["ALERT_KEY"] = "\(field(key))"
+                target = " alert \(field(key))"
+            }
+        case "alerts.silence", "alerts.unsilence":
+            if let id = args["id"] ?? response.result?.objectField("id") {
+                metadata["SILENCE_ID"] = "\(field(id))"
+                target = " silence \(field(id))"
+            }
+            if let matcher = args["matcher"] ?? response.result?.objectField("matcher") {
+                metadata["SILENCE_MATCHER"] = "\(field(matcher))"
+                target += " (\(field(matcher)))"
+            }
+        case "feedback.add":
+            if let store = args["store"] {
+                metadata["STORE_ID"] = "\(field(store))"
+                target = " for store \(field(store))"
+            }
+        case "feedback.digest":
+            if let plan = args["plan"] { metadata["PLAN_ID"] = "\(field(plan))" }
+        default:
+            break
+        }
+        let outcome = response.ok ? "ok" : "refused: \(field(response.error ?? ""))"
+        logger.notice(
+            "operator command \(request.command)\(target) by \(peer.label): \(outcome)",
+            metadata: metadata
+        )
+    }
+
+    private func dispatch(_ request: ControlRequest, peer: ControlPeer?) throws -> ControlResponse {
         let args = request.args
         func arg(_ name: String) throws -> String {
             guard let value = args[name], !value.isEmpty else { throw ControlError("missing argument '\(name)'") }
@@ -37,21 +120,29 @@ extension Daemon {
             guard let key = AlertKey(try arg("key")) else {
                 throw ControlError("not an alert key: \(args["key"] ?? "")")
             }
-            try engine.queue.sync {
-                try engine.acknowledge(key, by: args["by"] ?? "operator", comment: args["comment"] ?? "")
-            }
+            // Who acknowledged is the peer, not what the request claims.
+            let by = peer?.label ?? "unknown"
+            try engine.queue.sync { try engine.acknowledge(key, by: by, comment: args["comment"] ?? "") }
             return try .success(alertViews().filter { $0.key == key.description })
         case "alerts.silence":
             guard let duration = DurationText.parse(try arg("for")), duration > .zero else {
                 throw ControlError("--for must be a duration such as 30m or 2h")
             }
-            let silence = Silence(
+            var silence = Silence(
                 matcher: try arg("matcher"),
                 until: clock.now().addingTimeInterval(duration.seconds),
                 comment: args["comment"] ?? ""
             )
-            try engine.queue.sync { try engine.add(silence) }
-            return try .success(["matcher": silence.matcher, "until": silence.until.formatted(.iso8601)])
+            silence.createdBy = peer?.label ?? "unknown"
+            let stored = try engine.queue.sync { try engine.add(silence) }
+            return try .success([
+                "id": String(stored.id), "matcher": stored.matcher, "until": stored.until.formatted(.iso8601),
+            ])
+        case "alerts.silences":
+            return try .success(engine.queue.sync { engine.activeSilences() }.map(Self.view))
+        case "alerts.unsilence":
+            guard let id = Int64(try arg("id")) else { throw ControlError("a silence id is a number") }
+            return try .success(Self.view(try engine.queue.sync { try engine.lift(silence: id) }))
         case "plans.create":
             guard let body = request.body else { throw ControlError("plans create needs a plan file") }
             let plan: PlanConfig
@@ -68,7 +159,14 @@ extension Daemon {
             return try .success(runner.planView(try arg("id")))
         case "plans.pause", "plans.resume", "plans.cancel":
             let command = JobRunner.PlanCommand(rawValue: String(request.command.dropFirst("plans.".count)))!
-            return try .success(runner.command(plan: try arg("id"), command, force: args["force"] == "true"))
+            return try .success(
+                runner.command(
+                    plan: try arg("id"),
+                    command,
+                    force: args["force"] == "true",
+                    by: peer?.label ?? "an operator"
+                )
+            )
         case "jobs.list":
             return try .success(runner.jobList(plan: args["plan"], status: args["status"]))
         case "jobs.show":
@@ -89,6 +187,17 @@ extension Daemon {
         default:
             throw ControlError("unknown command '\(request.command)'")
         }
+    }
+
+    private static func view(_ silence: Silence) -> SilenceView {
+        SilenceView(
+            id: silence.id,
+            matcher: silence.matcher,
+            until: silence.until,
+            comment: silence.comment,
+            createdAt: silence.createdAt,
+            createdBy: silence.createdBy
+        )
     }
 
     private func status() -> StatusView {
@@ -167,6 +276,22 @@ extension Daemon {
                     silenced: engine.isSilenced(record)
                 )
             }
+        }
+    }
+}
+
+extension JSONValue {
+    /// A string or number field of an object result (through nested objects), as text.
+    fileprivate func objectField(_ path: String...) -> String? {
+        var value = self
+        for name in path {
+            guard case .object(let fields) = value, let next = fields[name] else { return nil }
+            value = next
+        }
+        switch value {
+        case .string(let text): return text
+        case .number(let number): return Int64(exactly: number).map(String.init) ?? String(number)
+        default: return nil
         }
     }
 }

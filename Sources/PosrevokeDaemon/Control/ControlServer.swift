@@ -39,7 +39,7 @@ package final class ControlServer: @unchecked Sendable {
     private let fd: Int32
     private let limits: Limits
     private let source: any DispatchSourceRead
-    private let handler: @Sendable (ControlRequest) -> ControlResponse
+    private let handler: @Sendable (ControlRequest, ControlPeer?) -> ControlResponse
     private let workers = DispatchQueue(label: "posrevoke.control", attributes: .concurrent)
     private let acceptor = DispatchQueue(label: "posrevoke.control.accept")
     private let state = Mutex(Counters())
@@ -48,7 +48,7 @@ package final class ControlServer: @unchecked Sendable {
     package init(
         path: String,
         limits: Limits = Limits(),
-        handler: @escaping @Sendable (ControlRequest) -> ControlResponse
+        handler: @escaping @Sendable (ControlRequest, ControlPeer?) -> ControlResponse
     ) throws {
         self.path = path
         self.limits = limits
@@ -173,7 +173,7 @@ package final class ControlServer: @unchecked Sendable {
         } else {
             switch read {
             case .request(let request):
-                response = handler(request)
+                response = handler(request, ControlPeer.of(client))
                 state.withLock { $0.served += 1 }
             case .malformed:
                 response = .failure("malformed request: expected one line of JSON")

@@ -279,18 +279,42 @@ final class Engine: @unchecked Sendable {
     }
 
     /// Operator: write no announcements matching `silence` until it ends. Alert state is still kept.
-    func add(_ silence: Silence) throws {
+    /// Returns the silence as stored, with its id.
+    @discardableResult
+    func add(_ silence: Silence) throws -> Silence {
         dispatchPrecondition(condition: .onQueue(queue))
-        try store.write { db in
+        var stored = silence
+        stored.createdAt = clock.now()
+        stored.id = try store.write { db in
             try db.execute(
-                sql: "INSERT INTO silence (matcher, until, comment, created_at) VALUES (?, ?, ?, ?)",
+                sql: "INSERT INTO silence (matcher, until, comment, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
-                    silence.matcher, silence.until.timeIntervalSince1970, silence.comment,
-                    clock.now().timeIntervalSince1970,
+                    stored.matcher, stored.until.timeIntervalSince1970, stored.comment,
+                    stored.createdAt.timeIntervalSince1970, stored.createdBy,
                 ]
             )
+            return db.lastInsertedRowID
         }
-        silences.append(silence)
+        silences.append(stored)
+        return stored
+    }
+
+    /// Operator: the silences still in force, oldest first.
+    func activeSilences() -> [Silence] {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let now = clock.now()
+        return silences.filter { $0.until > now }
+    }
+
+    /// Operator: lift silence `id` at once; announcements it held back are not written afterwards.
+    func lift(silence id: Int64) throws -> Silence {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let silence = silences.first(where: { $0.id == id && $0.until > clock.now() }) else {
+            throw ControlError("no silence \(id) in force (posrevokectl alerts silences lists them)")
+        }
+        try store.write { db in try db.execute(sql: "DELETE FROM silence WHERE id = ?", arguments: [id]) }
+        silences.removeAll { $0.id == id }
+        return silence
     }
 
     func isAcknowledged(_ key: AlertKey) -> Bool { acks.contains(key.description) }

@@ -110,9 +110,14 @@ struct AgentDriver: TerminalDriver {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "accept", value: "application/json")
+        var token: String?
         if let reference = terminal.tokenFile {
-            let token = try SecretFile(reference)
-            request.headers.add(name: "authorization", value: "Bearer \(token.reveal())")
+            do {
+                token = try SecretFile(reference, kind: .bearerToken).reveal()
+            } catch {
+                throw DriverError.credential("token_file: \(error.message)")
+            }
+            token.map { request.headers.add(name: "authorization", value: "Bearer \($0)") }
         }
         if let body {
             request.headers.add(name: "content-type", value: "application/json")
@@ -135,15 +140,17 @@ struct AgentDriver: TerminalDriver {
         } catch let error as DriverError {
             throw error
         } catch {
-            throw DriverError.unreachable("\(base): \(error)")
+            // Never the error itself: the client's errors may quote header values.
+            throw DriverError.unreachable("\(base): \(TransportError.describe(error))")
         }
         let data = Data(bytes.readableBytesView)
         guard (200..<300).contains(response.status.code) else {
             let failure = try? AgentWire.decoder.decode(AgentWire.Failure.self, from: data)
+            // An agent that echoes the token back in its error does not get it into the journal.
             throw DriverError.rejected(
                 status: Int(response.status.code),
-                code: failure?.error ?? response.status.reasonPhrase,
-                message: failure?.message ?? ""
+                code: TransportError.redacting(token, in: failure?.error ?? response.status.reasonPhrase),
+                message: TransportError.redacting(token, in: failure?.message ?? "")
             )
         }
         return data

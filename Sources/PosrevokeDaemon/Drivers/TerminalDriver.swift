@@ -57,6 +57,8 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     case protocolViolation(String)
     /// The terminal refused the request (401 without a valid token, 404, 429, 5xx…).
     case rejected(status: Int, code: String, message: String)
+    /// The terminal's credential file is missing, unreadable, open to others or not a valid token.
+    case credential(String)
 
     public var description: String {
         switch self {
@@ -66,6 +68,7 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case .unreachable(let reason): "unreachable: \(reason)"
         case .timedOut(let limit): "no answer within \(DurationText.format(limit))"
         case .unsupported(let what): "not supported by this driver: \(what)"
+        case .credential(let what): "credential error: \(what)"
         }
     }
 }

@@ -54,7 +54,8 @@ extension JobRunner {
         return view(created)
     }
 
-    func command(plan id: String, _ command: PlanCommand, force: Bool) throws -> PlanView {
+    /// `by` names who asked, as the control socket's peer credentials say (`user (uid N)`).
+    func command(plan id: String, _ command: PlanCommand, force: Bool, by: String = "an operator") throws -> PlanView {
         let updated = try queue.sync { () throws -> StateStore.StoredPlan in
             guard var plan = plans[id] else { throw ControlError("no plan '\(id)'") }
             let now = clock.now()
@@ -66,7 +67,7 @@ extension JobRunner {
                     throw ControlError("plan '\(id)' is \(plan.state.status.rawValue)")
                 }
                 plan.state.status = .paused
-                plan.state.pauseReason = "paused by an operator"
+                plan.state.pauseReason = "paused by \(by)"
             case .resume:
                 guard plan.state.status == .paused else {
                     throw ControlError("plan '\(id)' is \(plan.state.status.rawValue)")
@@ -90,7 +91,7 @@ extension JobRunner {
                 throw ControlError("the state store refused the change; nothing was done (see the journal)")
             }
             for (job, event) in events { logStep(job, event) }
-            logPlan(plan, "\(command.rawValue)d by an operator\(force ? " (skipping the next health gate)" : "")")
+            logPlan(plan, "\(command.rawValue)d by \(by)\(force ? " (skipping the next health gate)" : "")")
             publishAlerts(jobs: changedJobs, plans: [plan], now: now)
             return plan
         }

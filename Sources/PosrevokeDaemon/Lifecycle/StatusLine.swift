@@ -1,3 +1,5 @@
+import PosrevokeCore
+
 /// The short live line systemd shows in `systemctl status` (`STATUS=`).
 package struct StatusLine: Sendable, Equatable {
     package var terminals: Int
@@ -49,7 +51,8 @@ package struct StatusLine: Sendable, Equatable {
             parts.append("\(unwritten) alert entries to write")
         }
         if simulated > 0 { parts.append("\(simulated) simulated") }
-        // A newline would end the STATUS= assignment and start another one.
-        return parts.joined(separator: " · ").map { $0.isNewline ? " " : $0 }.reduce(into: "") { $0.append($1) }
+        // One line whatever the parts hold (a config key with a newline in a rejected reload): a newline would
+        // start a new assignment in the sd_notify datagram.
+        return ControlCharacters.singleLine(parts.joined(separator: " · "))
     }
 }

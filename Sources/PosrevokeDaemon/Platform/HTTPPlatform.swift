@@ -106,7 +106,7 @@ extension HTTPPlatform {
     private func send(_ method: HTTPMethod, _ path: String, _ payload: Data) async throws -> Data {
         let secret: SecretFile
         do {
-            secret = try SecretFile(config.keyFile)
+            secret = try SecretFile(config.keyFile, kind: .signingKey)
         } catch {
             throw PlatformCallError(description: "\(provider.rawValue) platform: \(error)", retryable: false)
         }
@@ -137,7 +137,11 @@ extension HTTPPlatform {
         } catch is NIOTooManyBytesError {
             throw PlatformCallError(description: "\(provider.rawValue) platform: answer over 1 MiB", retryable: true)
         } catch {
-            throw PlatformCallError(description: "\(provider.rawValue) platform unreachable: \(error)", retryable: true)
+            // Never the error itself: the client's errors may quote header values.
+            throw PlatformCallError(
+                description: "\(provider.rawValue) platform unreachable: \(TransportError.describe(error))",
+                retryable: true
+            )
         }
         let data = Data(bytes.readableBytesView)
         let status = Int(response.status.code)

@@ -98,14 +98,16 @@ package final class StateStore: Sendable {
             let key: String = try column(row, "key")
             snapshot.acks.insert(key)
         }
-        try each("silence", key: "id", data: "matcher", "SELECT rowid AS row_id, * FROM silence") { row in
-            snapshot.silences.append(
-                Silence(
-                    matcher: try column(row, "matcher"),
-                    until: Date(timeIntervalSince1970: try column(row, "until")),
-                    comment: try column(row, "comment")
-                )
+        try each("silence", key: "id", data: "matcher", "SELECT rowid AS row_id, * FROM silence ORDER BY id") { row in
+            var silence = Silence(
+                matcher: try column(row, "matcher"),
+                until: Date(timeIntervalSince1970: try column(row, "until")),
+                comment: try column(row, "comment")
             )
+            silence.id = try column(row, "id")
+            silence.createdAt = Date(timeIntervalSince1970: try column(row, "created_at"))
+            silence.createdBy = try column(row, "created_by")
+            snapshot.silences.append(silence)
         }
         let outbox = "SELECT rowid AS row_id, * FROM outbox ORDER BY id"
         try each("outbox", key: "id", data: "announcement", outbox) { row in
@@ -280,15 +282,30 @@ package final class StateStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v5-silence-by") { db in
+            // Who set a silence, as the control socket's peer credentials say.
+            try db.execute(sql: "ALTER TABLE silence ADD COLUMN created_by TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 }
 
 /// Operator-requested quiet: announcements matching `matcher` are not written until `until`.
 package struct Silence: Sendable, Codable, Equatable {
+    /// The row id, the handle `posrevokectl alerts unsilence` takes (0 until stored).
+    package var id: Int64 = 0
     package var matcher: String
     package var until: Date
     package var comment: String
+    package var createdAt = Date(timeIntervalSince1970: 0)
+    /// The peer that set it: `user (uid N)`.
+    package var createdBy = ""
+
+    package init(matcher: String, until: Date, comment: String) {
+        self.matcher = matcher
+        self.until = until
+        self.comment = comment
+    }
 
     /// A matcher is an alert key, an alert kind, a terminal id, or `store:<id>`.
     package func matches(_ key: AlertKey, store: String, at now: Date) -> Bool {

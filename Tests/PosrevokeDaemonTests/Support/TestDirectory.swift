@@ -23,5 +23,13 @@ final class TestDirectory {
         return path
     }
 
+    /// A credential file, private to its owner (mode 600) as the daemon and the simulator demand.
+    @discardableResult
+    func writeSecret(_ name: String, _ text: String) throws -> String {
+        let path = try write(name, text)
+        guard chmod(path, 0o600) == 0 else { throw HarnessError("cannot chmod \(path)") }
+        return path
+    }
+
     deinit { try? FileManager.default.removeItem(at: url) }
 }
