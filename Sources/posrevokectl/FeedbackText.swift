@@ -8,7 +8,9 @@ enum FeedbackText {
         if let since = report.since { scope.append("since \(Output.time(since))") }
         if let plan = report.plan { scope.append("plan \(plan)") }
         if let store = report.store { scope.append("store \(store)") }
-        print(Output.safe("Feedback\(scope.isEmpty ? "" : " " + scope.joined(separator: ", ")): \(report.total) entries"))
+        print(
+            Output.safe("Feedback\(scope.isEmpty ? "" : " " + scope.joined(separator: ", ")): \(report.total) entries")
+        )
         print("")
         Output.table(
             ["", "ENTRIES", "AVG RATING", "NEGATIVE"],

@@ -89,7 +89,9 @@ struct AgentBoundsTests {
             id: "t-1",
             store: "s-1",
             pollInterval: .seconds(10),
-            providers: [.wechatPayscore: ProviderCancellation(state: .cancelled, cutover: now.addingTimeInterval(-3600))]
+            providers: [
+                .wechatPayscore: ProviderCancellation(state: .cancelled, cutover: now.addingTimeInterval(-3600))
+            ]
         )
         var detector = TerminalDetector()
         let config = DetectionSection()

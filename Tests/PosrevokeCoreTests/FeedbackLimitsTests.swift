@@ -65,7 +65,9 @@ struct FeedbackLimitsTests {
             #expect((problem?.count ?? 0) < 400, "the reason stays short whatever the row holds")
         }
         #expect(row { $0.time = now.addingTimeInterval(3600) }.problem(categories: categories, now: now) == nil)
-        #expect(row { $0.comment = String(repeating: "字", count: 4000) }.problem(categories: categories, now: now) == nil)
+        #expect(
+            row { $0.comment = String(repeating: "字", count: 4000) }.problem(categories: categories, now: now) == nil
+        )
     }
 
     @Test("an import with too many rows is refused as a whole; long client reasons are cut")

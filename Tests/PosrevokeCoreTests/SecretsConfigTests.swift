@@ -9,7 +9,8 @@ struct SecretsConfigTests {
         for good in ["abc", "A-Z.0_9~+/x", "dG9rZW4=", "dG9r==", String(repeating: "a", count: 4096)] {
             #expect(CredentialKind.bearerToken.problem(good) == nil, "\(good.prefix(20))")
         }
-        for bad in ["", "s3cr\u{1}t", "s3cr\u{1B}[2Jt", "two words", "a=b", "=", "tok\r\nX-Evil: 1", "tök",
+        for bad in [
+            "", "s3cr\u{1}t", "s3cr\u{1B}[2Jt", "two words", "a=b", "=", "tok\r\nX-Evil: 1", "tök",
             String(repeating: "a", count: 4097),
         ] {
             let problem = CredentialKind.bearerToken.problem(bad)
@@ -52,7 +53,11 @@ struct SecretsConfigTests {
         // systemd's credentials directory is private already: no mode check there.
         #expect(try CredentialFile.read(open, kind: .bearerToken, checkPermissions: false) == "tok-SECRET-2")
         #expect(throws: CredentialFile.Failure.self) {
-            try CredentialFile.read(try write("group", "tok\n", mode: 0o640), kind: .bearerToken, checkPermissions: true)
+            try CredentialFile.read(
+                try write("group", "tok\n", mode: 0o640),
+                kind: .bearerToken,
+                checkPermissions: true
+            )
         }
 
         let control = try write("control", "tok-SECRET\u{1}3\n", mode: 0o600)
@@ -138,7 +143,9 @@ struct SecretsConfigTests {
         #expect(ControlCharacters.escaped("line\r\nnext\tx") == "line\\r\\nnext\\tx")
         #expect(ControlCharacters.escaped("\u{9B}31m\u{7F}\u{0}") == "\\u{9B}31m\\u{7F}\\u{00}")
         #expect(ControlCharacters.singleLine("reload rejected: a\nSTATUS=x\r") == "reload rejected: a STATUS=x ")
-        #expect(!ControlCharacters.escaped("\u{1B}\u{85}\u{7}").unicodeScalars.contains(where: ControlCharacters.isControl))
+        #expect(
+            !ControlCharacters.escaped("\u{1B}\u{85}\u{7}").unicodeScalars.contains(where: ControlCharacters.isControl)
+        )
     }
 
     @Test("a config key with a newline or an escape in it is shown escaped in the error")

@@ -56,7 +56,11 @@ struct ControlServerTests {
         let count = Mutex(0)
     }
 
-    func makeServer(_ dir: TestDirectory, _ limits: ControlServer.Limits, answer: String = "pong") throws -> (
+    func makeServer(
+        _ dir: TestDirectory,
+        _ limits: ControlServer.Limits,
+        answer: String = "pong"
+    ) throws -> (
         ControlServer, Handled
     ) {
         let handled = Handled()
@@ -91,13 +95,19 @@ struct ControlServerTests {
         let cut = slow.answer()
         let elapsed = Date().timeIntervalSince(started)
         #expect(cut?.ok == false && cut?.error?.contains("request timed out") == true, "\(String(describing: cut))")
-        #expect(elapsed >= 0.9 && elapsed < 3, "cut at the 1 s deadline for the whole request, not per read: \(elapsed)")
+        #expect(
+            elapsed >= 0.9 && elapsed < 3,
+            "cut at the 1 s deadline for the whole request, not per read: \(elapsed)"
+        )
         #expect(handled.count.withLock { $0 } == 1, "only the complete request reached the handler")
         #expect(eventually(timeout: 2) { server.counters.open == 0 }, "the slow client holds nothing afterwards")
         #expect(server.counters.timedOut == 1)
     }
 
-    @Test("connections over the cap are refused at once with a clear error; freed slots serve again", .timeLimit(.minutes(1)))
+    @Test(
+        "connections over the cap are refused at once with a clear error; freed slots serve again",
+        .timeLimit(.minutes(1))
+    )
     func connectionCap() throws {
         let dir = try TestDirectory()
         var limits = ControlServer.Limits()
@@ -109,7 +119,9 @@ struct ControlServerTests {
         let idle = try (0..<3).map { _ in try RawClient(dir.file("control.sock")) }
         #expect(eventually(timeout: 2) { server.counters.open == 3 })
         let started = Date()
-        let refused = try ControlClient(path: dir.file("control.sock"), timeout: 5).send(ControlRequest(command: "status"))
+        let refused = try ControlClient(path: dir.file("control.sock"), timeout: 5).send(
+            ControlRequest(command: "status")
+        )
         #expect(Date().timeIntervalSince(started) < 1, "refused at once, not after the idle clients time out")
         #expect(refused.ok == false && refused.error?.contains("busy") == true, "\(String(describing: refused.error))")
         #expect(handled.count.withLock { $0 } == 0)
@@ -117,7 +129,9 @@ struct ControlServerTests {
         idle[0].write(#"{"command":"status","args":{}}"# + "\n")
         #expect(idle[0].answer()?.ok == true)
         #expect(eventually(timeout: 2) { server.counters.open == 2 })
-        let served = try ControlClient(path: dir.file("control.sock"), timeout: 5).send(ControlRequest(command: "status"))
+        let served = try ControlClient(path: dir.file("control.sock"), timeout: 5).send(
+            ControlRequest(command: "status")
+        )
         #expect(served.ok)
         #expect(handled.count.withLock { $0 } == 2)
         #expect(server.counters.refusedBusy == 1)
@@ -134,7 +148,10 @@ struct ControlServerTests {
         let answer = try ControlClient(path: dir.file("control.sock"), timeout: 5).send(
             ControlRequest(command: "feedback.import", body: big)
         )
-        #expect(answer.ok == false && answer.error?.contains("request too large") == true, "\(String(describing: answer))")
+        #expect(
+            answer.ok == false && answer.error?.contains("request too large") == true,
+            "\(String(describing: answer))"
+        )
         #expect(answer.error?.contains("256 KiB") == true)
         #expect(handled.count.withLock { $0 } == 0)
         #expect(server.counters.tooLarge == 1)

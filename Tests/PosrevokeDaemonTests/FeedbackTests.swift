@@ -295,14 +295,20 @@ struct FeedbackTests {
         let future = try client.send(
             ControlRequest(
                 command: "feedback.import",
-                body: try importBody([craftedRow(5, rating: 1, time: Date().addingTimeInterval(3 * 86400))], skipBad: false)
+                body: try importBody(
+                    [craftedRow(5, rating: 1, time: Date().addingTimeInterval(3 * 86400))],
+                    skipBad: false
+                )
             )
         ).decode(FeedbackImportResult.self)
         #expect(!future.applied && future.errors.first?.reason.contains("more than a day after") == true)
         let tooMany = try client.send(
             ControlRequest(
                 command: "feedback.import",
-                body: try importBody((0...FeedbackLimits.maxImportRows).map { craftedRow($0, rating: 3) }, skipBad: true)
+                body: try importBody(
+                    (0...FeedbackLimits.maxImportRows).map { craftedRow($0, rating: 3) },
+                    skipBad: true
+                )
             )
         )
         #expect(!tooMany.ok && tooMany.error?.contains("split the file") == true)

@@ -32,7 +32,11 @@ struct SecretsTests {
     func secretFiles() throws {
         let dir = try TestDirectory()
         try dir.write("platform-key", "s3cr3t-key\n")
-        let fromSystemd = try SecretFile("platform-key", kind: .signingKey, environment: ["CREDENTIALS_DIRECTORY": dir.path])
+        let fromSystemd = try SecretFile(
+            "platform-key",
+            kind: .signingKey,
+            environment: ["CREDENTIALS_DIRECTORY": dir.path]
+        )
         #expect(fromSystemd.reveal() == "s3cr3t-key")
         #expect {
             try SecretFile(dir.file("platform-key"), kind: .signingKey, environment: [:])

@@ -47,7 +47,10 @@ struct SimRobustnessTests {
         "Authorization: WECHATPAY2-SHA256-RSA2048 timestamp=\"-9223372036854775808\",nonce_str=\"x\",mchid=\"\",serial_no=\"\",signature=\"\"",
     ]
 
-    @Test("every odd request line, query and header gets an answer, and the simulator keeps serving", .timeLimit(.minutes(1)))
+    @Test(
+        "every odd request line, query and header gets an answer, and the simulator keeps serving",
+        .timeLimit(.minutes(1))
+    )
     func hostileRequests() throws {
         let dir = try TestDirectory()
         try dir.write("token", "s3cret\n")
@@ -71,10 +74,16 @@ struct SimRobustnessTests {
         // every other request is answered.
         #expect(unanswered == ["GET /metrics/?= HTTP/1.1", "GET /metrics/ HTTP/1.1"], "\(unanswered)")
         // Still serving, and still refusing what it should.
-        #expect(RawHTTP.status(sim.base, "GET /t/t-1/v1/status HTTP/1.1", headers: ["Authorization: Bearer s3cret"]) == 200)
+        #expect(
+            RawHTTP.status(sim.base, "GET /t/t-1/v1/status HTTP/1.1", headers: ["Authorization: Bearer s3cret"]) == 200
+        )
         #expect(RawHTTP.status(sim.base, "GET /t/t-1/v1/status HTTP/1.1") == 401)
         #expect(
-            RawHTTP.status(sim.base, "GET /t/t-1/v1/transactions?limit=0 HTTP/1.1", headers: ["Authorization: Bearer s3cret"])
+            RawHTTP.status(
+                sim.base,
+                "GET /t/t-1/v1/transactions?limit=0 HTTP/1.1",
+                headers: ["Authorization: Bearer s3cret"]
+            )
                 == 400
         )
         #expect(sim.stop() == 0, "a clean exit after all of it")

@@ -127,7 +127,9 @@ struct StateStoreTests {
             id: id,
             store: "s-1",
             pollInterval: .seconds(10),
-            providers: [.wechatPayscore: ProviderCancellation(state: .cancelled, cutover: now.addingTimeInterval(-3600))]
+            providers: [
+                .wechatPayscore: ProviderCancellation(state: .cancelled, cutover: now.addingTimeInterval(-3600))
+            ]
         )
     }
 
@@ -162,7 +164,9 @@ struct StateStoreTests {
         do {
             let old = try DatabaseQueue(path: dir.file("state.sqlite"))
             try StateStore.migrator.migrate(old, upTo: "v3-feedback")
-            _ = try old.write { try StateStore.insertNew([lingering("42", seq: 1)], terminal: "t-1", receivedAt: now, $0) }
+            _ = try old.write {
+                try StateStore.insertNew([lingering("42", seq: 1)], terminal: "t-1", receivedAt: now, $0)
+            }
             let refused = try old.write {
                 try StateStore.insertNew([lingering("42", seq: 7)], terminal: "t-2", receivedAt: now, $0)
             }

@@ -68,7 +68,8 @@ public enum AgentDecoding {
             }
             // Stored with the transaction and kept as alert evidence: sizes are bounded like every other field.
             for (name, value, limit) in [
-                ("currency", t.currency, 8), ("provider", t.provider ?? "", 64), ("error_code", t.error_code ?? "", 256),
+                ("currency", t.currency, 8), ("provider", t.provider ?? "", 64),
+                ("error_code", t.error_code ?? "", 256),
             ] where value.utf8.count > limit {
                 throw AgentProtocolError("transactions[\(index)].\(name): longer than \(limit) bytes")
             }

@@ -106,8 +106,11 @@ public enum CredentialFile {
         guard fd >= 0 else {
             let code = errno
             let reason: Failure.Reason =
-                code == ENOENT || code == ENOTDIR ? .missing : code == EACCES || code == EPERM ? .permissionDenied
-                : .invalid
+                code == ENOENT || code == ENOTDIR
+                ? .missing
+                : code == EACCES || code == EPERM
+                    ? .permissionDenied
+                    : .invalid
             let what = reason == .missing ? "does not exist" : "cannot be opened (\(String(cString: strerror(code))))"
             throw Failure(reason: reason, message: "credential file \(path) \(what)")
         }

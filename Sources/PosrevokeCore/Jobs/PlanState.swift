@@ -48,7 +48,12 @@ public struct PlanState: Sendable, Codable, Equatable {
     ///
     /// - Parameter alerting: keys of the alerts pending or firing now; the gate looks at those of every terminal
     ///   (and store) the plan has released so far, not only the current wave's.
-    public mutating func evaluate(config: PlanConfig, jobs: [Job], alerting: Set<AlertKey>, now: Date)
+    public mutating func evaluate(
+        config: PlanConfig,
+        jobs: [Job],
+        alerting: Set<AlertKey>,
+        now: Date
+    )
         -> [PlanDecision]
     {
         guard status == .active else { return [] }

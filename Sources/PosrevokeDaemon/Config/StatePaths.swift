@@ -112,7 +112,7 @@ package enum CredentialCheck {
             }
             do {
                 _ = try SecretFile(reference, kind: kind, environment: environment)
-            } catch where error.reason == .permissionDenied && geteuid() != 0 {
+            } catch  where error.reason == .permissionDenied && geteuid() != 0 {
                 findings.append(
                     Finding(isError: false, text: "\(users): \(error.message); not checked (run the check as root)")
                 )

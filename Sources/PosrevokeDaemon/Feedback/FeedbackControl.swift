@@ -207,8 +207,7 @@ extension Daemon {
         }
     }
 
-    private static func resolve(terminal: String?, store: String?, _ directory: Directory) throws -> (String?, String)
-    {
+    private static func resolve(terminal: String?, store: String?, _ directory: Directory) throws -> (String?, String) {
         // Names quoted back are cut: the answer must not grow with what a client sends.
         func shown(_ text: String) -> String { text.count <= 64 ? text : String(text.prefix(64)) + "…" }
         if let id = terminal, !id.isEmpty {

@@ -198,7 +198,9 @@ package final class BackupWriter {
     /// Appends one page, one transaction per line.
     package func append(_ page: [Transaction]) throws {
         guard transactions + page.count <= Self.maxTransactions else {
-            throw BackupError("the history has more than \(Self.maxTransactions) transactions; refusing to back up more")
+            throw BackupError(
+                "the history has more than \(Self.maxTransactions) transactions; refusing to back up more"
+            )
         }
         var data = Data()
         for transaction in page {

@@ -140,7 +140,8 @@ public final class Daemon: @unchecked Sendable {
         }
         let socket = options.controlSocket ?? ControlCoding.defaultSocketPath()
         do {
-            control = try ControlServer(path: socket) { [unowned self] request, peer in self.handle(request, peer: peer) }
+            control = try ControlServer(path: socket) { [unowned self] request, peer in self.handle(request, peer: peer)
+            }
         } catch {
             logger.critical("cannot open the control socket: \(error)")
             exit(1)

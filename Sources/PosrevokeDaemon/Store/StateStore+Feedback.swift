@@ -55,7 +55,8 @@ extension StateStore {
     ) throws -> [String: StoreFeedbackStats] {
         let categories = feedback.negativeCategories
         let placeholders = categories.isEmpty ? "''" : categories.map { _ in "?" }.joined(separator: ", ")
-        let select = "SELECT COUNT(*), COALESCE(SUM(rating <= ? OR category IN (\(placeholders))), 0) FROM feedback"
+        let select =
+            "SELECT COUNT(*), COALESCE(SUM(rating <= ? OR category IN (\(placeholders))), 0) FROM feedback"
             + " WHERE \(Self.validRating) AND"
         let recentStart = now.addingTimeInterval(-rule.window.seconds)
         return try pool.read { db in
