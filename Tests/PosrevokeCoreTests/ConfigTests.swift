@@ -269,4 +269,31 @@ struct ConfigTests {
     func badDurations(text: String) {
         #expect(DurationText.parse(text) == nil)
     }
+
+    @Test("a plan may not run platform steps on the simulated platform for a terminal that is not simulated")
+    func simulatedPlatformForRealTerminal() throws {
+        let agent = """
+            terminals:
+              - id: t-1
+                store: s-1
+                driver: agent
+                url: "https://gw.example.internal/t/t-1"
+                providers:
+                  wechat-payscore: {state: active}
+            """
+        let plan = "plans:\n  - id: cancel-all\n"
+        let found = issues(agent + "\n" + plan)
+        #expect(
+            found.contains {
+                $0.path == "plans[0].providers" && $0.message.contains("simulated platform")
+                    && $0.message.contains("'t-1'")
+            },
+            "\(found)"
+        )
+        // Manual (or http) platform steps are fine, and so is the simulated platform for simulated terminals.
+        _ = try ConfigParser.parse(
+            yaml: agent + "\nplatform: {providers: {wechat-payscore: manual, alipay-credit: manual}}\n" + plan
+        )
+        _ = try ConfigParser.parse(yaml: Self.terminal + "\n" + plan)
+    }
 }
