@@ -53,8 +53,8 @@ struct SimRobustnessTests {
     )
     func hostileRequests() throws {
         let dir = try TestDirectory()
-        try dir.write("token", "s3cret\n")
-        try dir.write("platform.key", "c2VjcmV0LWtleS1mb3ItdGhlLXRlc3Q=\n")
+        try dir.writeSecret("token", "s3cret\n")
+        try dir.writeSecret("platform.key", "c2VjcmV0LWtleS1mb3ItdGhlLXRlc3Q=\n")
         let sim = try SimProcess(
             arguments: [
                 "--config", try dir.write("sim.yaml", Self.config), "--token-file", dir.file("token"),

@@ -39,6 +39,8 @@ public final class Daemon: @unchecked Sendable {
     private var timers: [any DispatchSourceTimer] = []
     private var reloadState = "last reload ok"
     private var watchdogInterval: UInt64?
+    /// When WATCHDOG=1 was last sent; only touched on the watchdog's queue.
+    private var lastPing = Date.distantPast
     /// When the poll loop last turned; the watchdog's own queue reads it.
     private let loopTurn = Mutex<Date?>(nil)
     private let watchdogQueue = DispatchQueue(label: "posrevoke.watchdog")
@@ -367,7 +369,11 @@ public final class Daemon: @unchecked Sendable {
         )
         switch StallCheck(limit: Double(interval) / 1e9).verdict(inputs, now: now) {
         case .ping:
-            ServiceNotifier.send("WATCHDOG=1")
+            // Checked four times per ping interval, sent once per interval (half of WATCHDOG_USEC).
+            if now.timeIntervalSince(lastPing) >= Double(interval) / 1e9 * 0.9 {
+                lastPing = now
+                ServiceNotifier.send("WATCHDOG=1")
+            }
             if let part = reportedStall {
                 reportedStall = nil
                 logger.notice(
