@@ -121,10 +121,13 @@ struct JournaldOutageTests {
         daemon.journald(running: false)
         var mark = listener.messages.count
         #expect(listener.wait(from: mark, timeout: 30) { Self.held($0) >= 4 } != nil, "log:\n\(daemon.log)")
+        // Marked before the signal: the second daemon may be ready before the test sees its PID.
+        mark = listener.messages.count
         kill(first, SIGTERM)
         #expect(eventually(timeout: 20) { daemon.childPID().map { $0 != first } ?? false }, "no second daemon")
-        mark = listener.messages.count
-        #expect(listener.wait(from: mark, timeout: 20) { $0.contains("READY=1") } != nil, "log:\n\(daemon.log)")
+        let ready = listener.wait(from: mark, timeout: 20) { $0.contains("READY=1") }
+        #expect(ready != nil, "log:\n\(daemon.log)")
+        mark = ready?.index ?? listener.messages.count
         #expect(try outboxCount(state) >= 4, "the first daemon's unwritten entries are gone")
         // The second daemon sees the terminals come back, still without journald: 4 firings and 4 resolutions held.
         #expect(listener.wait(from: mark, timeout: 40) { Self.held($0) >= 8 } != nil, "log:\n\(daemon.log)")
