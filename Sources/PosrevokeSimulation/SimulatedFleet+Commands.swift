@@ -18,7 +18,27 @@ extension SimulatedFleet {
         now: Date
     ) throws(Unreachable) {
         try reachable(terminalID, now: now)
+        try switchCreditPay(provider, enabled: enabled, on: terminalID, now: now, command: true)
+    }
+
+    /// `command`: asked for by the daemon, so counted as a call; a finished update switches methods off on its own.
+    private func switchCreditPay(
+        _ provider: CreditProvider,
+        enabled: Bool,
+        on terminalID: String,
+        now: Date,
+        command: Bool
+    ) throws(Unreachable) {
         let changed = try write { db -> Bool in
+            if command {
+                try SimulationStore.countCall(
+                    db,
+                    terminal: terminalID,
+                    provider: provider.rawValue,
+                    operation: enabled ? "enable" : "disable",
+                    parameters: enabled ? "enabled" : "disabled"
+                )
+            }
             let current =
                 try Bool.fetchOne(
                     db,
@@ -47,6 +67,7 @@ extension SimulatedFleet {
     public func showNotice(id: String, text: String, on terminalID: String, now: Date) throws(Unreachable) {
         try reachable(terminalID, now: now)
         try write { db in
+            try SimulationStore.countCall(db, terminal: terminalID, provider: "-", operation: "notice", parameters: id)
             try db.execute(
                 sql: "INSERT OR IGNORE INTO notices (id, terminal, text, shown_at) VALUES (?, ?, ?, ?)",
                 arguments: [id, terminalID, text, now.timeIntervalSince1970]
@@ -66,6 +87,7 @@ extension SimulatedFleet {
     ) throws(Unreachable) {
         try reachable(terminalID, now: now)
         try write { db in
+            try SimulationStore.countCall(db, terminal: terminalID, provider: "-", operation: "update", parameters: id)
             try db.execute(
                 sql: "INSERT OR IGNORE INTO updates (id, terminal, providers, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [
@@ -90,7 +112,7 @@ extension SimulatedFleet {
         if age < duration { return .applying }
         for name in (row["providers"] as String).split(separator: ",") {
             if let provider = CreditProvider(rawValue: String(name)) {
-                try setCreditPay(provider, enabled: false, on: terminalID, now: now)
+                try switchCreditPay(provider, enabled: false, on: terminalID, now: now, command: false)
             }
         }
         return .done

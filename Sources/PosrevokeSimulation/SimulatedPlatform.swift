@@ -48,6 +48,13 @@ public final class SimulatedPlatform: Sendable {
             else {
                 throw PlatformError(status: 404, code: "ORDER_NOT_EXIST", message: "order \(outOrderNo) does not exist")
             }
+            try SimulationStore.countCall(
+                db,
+                terminal: row["terminal"],
+                provider: row["provider"],
+                operation: "cancel-order",
+                parameters: "\(outOrderNo) \(reason)"
+            )
             let state: String = row["state"]
             if state == "cancelled" {
                 guard row["cancel_reason"] as String? == reason else {
@@ -91,6 +98,13 @@ public final class SimulatedPlatform: Sendable {
         try injectFailure("submit/\(requestKey)")
         let config = settings.withLock { $0 }
         return try database { db in
+            try SimulationStore.countCall(
+                db,
+                terminal: terminal,
+                provider: provider.rawValue,
+                operation: "submit-application",
+                parameters: requestKey
+            )
             if let existing = try Row.fetchOne(
                 db,
                 sql: "SELECT * FROM applications WHERE request_key = ?",
@@ -161,6 +175,13 @@ public final class SimulatedPlatform: Sendable {
     public func rebind(terminal: String, provider: CreditProvider, requestKey: String) throws(PlatformError) {
         try injectFailure("rebind/\(requestKey)")
         try database { db in
+            try SimulationStore.countCall(
+                db,
+                terminal: terminal,
+                provider: provider.rawValue,
+                operation: "rebind",
+                parameters: requestKey
+            )
             let state = try String.fetchOne(
                 db,
                 sql: "SELECT state FROM bindings WHERE terminal = ? AND provider = ?",
@@ -182,6 +203,14 @@ public final class SimulatedPlatform: Sendable {
     public func terminate(terminal: String, provider: CreditProvider) throws(PlatformError) {
         try injectFailure("terminate/\(terminal)/\(provider.rawValue)")
         try database { db in
+            // The binding is the key: a terminate carries nothing else.
+            try SimulationStore.countCall(
+                db,
+                terminal: terminal,
+                provider: provider.rawValue,
+                operation: "deactivate",
+                parameters: "-"
+            )
             let state = try String.fetchOne(
                 db,
                 sql: "SELECT state FROM bindings WHERE terminal = ? AND provider = ?",

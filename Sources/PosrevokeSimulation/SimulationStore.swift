@@ -53,6 +53,17 @@ package final class SimulationStore: Sendable {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value REAL NOT NULL)")
         }
+        migrator.registerMigration("v3-calls") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE calls (
+                        terminal TEXT NOT NULL, provider TEXT NOT NULL, operation TEXT NOT NULL,
+                        parameters TEXT NOT NULL, count INTEGER NOT NULL,
+                        PRIMARY KEY (terminal, provider, operation, parameters)
+                    )
+                    """
+            )
+        }
         try migrator.migrate(db)
     }
 
@@ -81,6 +92,37 @@ package final class SimulationStore: Sendable {
                 """,
             arguments: [terminal, provider, operation]
         )
+    }
+
+    /// Counts one call that reached the world, whether or not it changed anything: with `effects`, a test tells a
+    /// repeated call (a replay after a crash, a retry after a lost answer) from a repeated effect. `parameters` is
+    /// what makes the call what it is: its idempotency key, or the values it carries.
+    package static func countCall(
+        _ db: Database,
+        terminal: String,
+        provider: String,
+        operation: String,
+        parameters: String
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO calls (terminal, provider, operation, parameters, count) VALUES (?, ?, ?, ?, 1)
+                ON CONFLICT(terminal, provider, operation, parameters) DO UPDATE SET count = count + 1
+                """,
+            arguments: [terminal, provider, operation, parameters]
+        )
+    }
+
+    /// Calls so far: `[terminal/provider/operation: [parameters: count]]`.
+    package func calls() throws -> [String: [String: Int]] {
+        try db.read { db in
+            var result: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM calls") {
+                let key = "\(row["terminal"] as String)/\(row["provider"] as String)/\(row["operation"] as String)"
+                result[key, default: [:]][row["parameters"] as String] = row["count"]
+            }
+            return result
+        }
     }
 
     /// Effective operations so far: `[terminal/provider/operation: count]`.

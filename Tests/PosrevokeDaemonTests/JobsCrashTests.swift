@@ -31,7 +31,10 @@ struct JobsCrashTests {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    @Test("every job ends right, every effect happened exactly once, every backup verifies", .timeLimit(.minutes(10)))
+    @Test(
+        "every job ends right, every effect exactly once, every repeated call the same call, every backup verifies",
+        .timeLimit(.minutes(10))
+    )
     func crashAndResume() throws {
         let dir = try TestDirectory()
         let config = try dir.write("posrevoke.yaml", Self.config(terminals: 500))
@@ -71,22 +74,22 @@ struct JobsCrashTests {
         #expect(badBackups.isEmpty, "\(badBackups.prefix(3).map(\.detail))")
 
         let world = try DatabaseQueue(path: state + "/simulation.sqlite")
-        let effects = try SimulationStore(path: state + "/simulation.sqlite").effects()
+        let simulation = try SimulationStore(path: state + "/simulation.sqlite")
+        let effects = try simulation.effects()
+        let calls = try simulation.calls()
         let orders = try world.read { try Row.fetchAll($0, sql: "SELECT terminal, state FROM orders") }
         let ordersByTerminal = Dictionary(grouping: orders, by: { $0["terminal"] as String })
         var problems: [String] = []
         for n in 1...500 {
             let t = "t-\(String(format: "%04d", n))"
-            if effects["\(t)/wechat-payscore/deactivate"] != 1 {
-                problems.append("\(t): \(effects["\(t)/wechat-payscore/deactivate"] ?? 0) deactivations")
-            }
-            if effects["\(t)/wechat-payscore/submit-application"] != 1 {
-                problems.append("\(t): \(effects["\(t)/wechat-payscore/submit-application"] ?? 0) applications")
-            }
-            if effects["\(t)/wechat-payscore/disable"] != 1 {
-                problems.append("\(t): \(effects["\(t)/wechat-payscore/disable"] ?? 0) disables")
-            }
             let mine = ordersByTerminal[t] ?? []
+            // Effects: what the world saw change. Exactly one per terminal and operation, one per open order.
+            let once = [
+                "\(t)/wechat-payscore/deactivate", "\(t)/wechat-payscore/submit-application",
+                "\(t)/wechat-payscore/disable", "\(t)/-/update",
+            ]
+            for key in once where effects[key] != 1 { problems.append("\(key): \(effects[key] ?? 0) effects") }
+            if effects["\(t)/-/notice"] != 2 { problems.append("\(t): \(effects["\(t)/-/notice"] ?? 0) notices") }
             if !mine.allSatisfy({ $0["state"] as String == "cancelled" }) {
                 problems.append("\(t): an order is still open")
             }
@@ -95,6 +98,18 @@ struct JobsCrashTests {
                     "\(t): \(effects["\(t)/wechat-payscore/cancel-order"] ?? 0) cancels for \(mine.count) orders"
                 )
             }
+            // Calls: what the daemon asked, replays included. Every repeat carried the same key or the same values:
+            // one distinct call per effect.
+            for key in once {
+                let distinct = calls[key]?.count ?? 0
+                if distinct != 1 { problems.append("\(key): \(distinct) different calls \(calls[key] ?? [:])") }
+            }
+            let notices = calls["\(t)/-/notice"]?.count ?? 0
+            if notices != 2 { problems.append("\(t): \(notices) different notice calls") }
+            let cancels = (calls["\(t)/wechat-payscore/cancel-order"] ?? [:]).keys.map { $0.split(separator: " ")[0] }
+            if cancels.count != mine.count || Set(cancels).count != cancels.count {
+                problems.append("\(t): cancel calls \(calls["\(t)/wechat-payscore/cancel-order"] ?? [:])")
+            }
         }
         #expect(problems.isEmpty, "\(problems.count) terminals off: \(problems.prefix(10))")
         #expect(orders.count > 100, "the scenario should have open orders to cancel")
@@ -102,5 +117,8 @@ struct JobsCrashTests {
             (try? String(contentsOfFile: dir.file("daemon-\($0).log"), encoding: .utf8))?.contains("resuming") == true
         }
         #expect(!restarts.isEmpty, "no restart found a step in flight to replay")
+        // The kills did make the daemon repeat calls whose effect had landed: the duplicates above were there to see.
+        let repeated = calls.values.flatMap(\.values).filter { $0 > 1 }.count
+        #expect(repeated > 0, "no call was ever repeated, so this run proved nothing about duplicates")
     }
 }

@@ -153,42 +153,8 @@ struct JournaldTests {
         #expect(firing(entries, kind: .lingeringCreditPay).isEmpty, "unchanged alerts were announced again")
         #expect(!entries.contains { $0["ALERT_STATE"] == "resolved" })
 
-        // No transaction was lost or duplicated across the kill. The simulated terminals kept their logs across the
-        // restart (the fleet's start is durable), so the store must hold exactly each terminal's log up to its cursor:
-        // the same ids and amounts, not a renumbered second log hiding the gap.
-        let db = try DatabaseQueue(path: state + "/state.sqlite")
-        let simulation = try DatabaseQueue(path: state + "/simulation.sqlite")
-        let started = try simulation.read {
-            try Double.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'fleet_start'")
-        }
-        let parsed = try ConfigParser.load(path: config)
-        let fleet = SimulatedFleet(
-            simulation: parsed.simulation,
-            terminals: parsed.terminals,
-            start: Date(timeIntervalSince1970: try #require(started))
-        )
-        for terminal in ["t-1", "t-2", "t-3", "t-4"] {
-            let (stored, cursor) = try db.read { db in
-                (
-                    try Row.fetchAll(
-                        db,
-                        sql: "SELECT seq, id, amount_minor FROM txn WHERE terminal_id = ? ORDER BY seq",
-                        arguments: [terminal]
-                    ).map { "\($0["seq"] as Int64)/\($0["id"] as String)/\($0["amount_minor"] as Int64)" },
-                    try Int64.fetchOne(
-                        db,
-                        sql: "SELECT next_after FROM cursor WHERE terminal_id = ?",
-                        arguments: [terminal]
-                    )
-                        ?? 0
-                )
-            }
-            #expect(cursor > 0)
-            let log = try fleet.transactions(of: terminal, after: 0, limit: Int(cursor), now: Date())
-                .transactions.map { "\($0.seq)/\($0.id)/\($0.amountMinor)" }
-            #expect(log.count == Int(cursor))
-            #expect(stored == log, "\(terminal): the store differs from the terminal's log up to the cursor")
-        }
+        // No transaction was lost or duplicated across the kill.
+        try StoreAudit.storeMatchesTerminalLogs(state: state, config: config, terminals: ["t-1", "t-2", "t-3", "t-4"])
     }
 
     @Test("2,000 terminals going unreachable together notify as a few summaries, and each is findable on its own")

@@ -1,10 +1,11 @@
 import Foundation
+import GRDB
 import Testing
 
 /// The sd_notify conversation with systemd, observed on a real datagram socket passed as `NOTIFY_SOCKET`.
 @Suite("sd_notify protocol", .serialized)
 struct NotifyProtocolTests {
-    @Test("READY=1 only once SIGHUP is caught; watchdog cadence; reload handshake; STOPPING=1 and a clean exit")
+    @Test("READY=1 only once SIGHUP is caught; watchdog cadence and a withheld ping; reload handshake; STOPPING=1")
     func conversation() throws {
         let dir = try TestDirectory()
         let config = try dir.write("posrevoke.yaml", TestConfig.yaml(terminals: ["t-1", "t-2", "t-3"]))
@@ -30,13 +31,31 @@ struct NotifyProtocolTests {
         Thread.sleep(forTimeInterval: 2)
         let pings = listener.messages.dropFirst(windowStart).filter { $0.text == "WATCHDOG=1" }
         #expect((6...14).contains(pings.count), "expected about 10 pings in 2 s, got \(pings.count)")
-        // A stopped process stops pinging, which is what lets systemd kill a hung daemon.
-        daemon.signal(SIGSTOP)
-        Thread.sleep(forTimeInterval: 0.3)
-        let frozenStart = listener.messages.count
-        Thread.sleep(forTimeInterval: 1)
-        #expect(listener.messages.count == frozenStart)
-        daemon.signal(SIGCONT)
+        // A stalled part stops the pings while the process runs on: another connection holds the state database's
+        // write lock, so the engine's commit waits (its busy timeout is 10 s). The daemon must notice, withhold
+        // WATCHDOG=1 and say why; once the lock goes, the commit lands and the pings come back.
+        let stallFrom = listener.messages.count
+        let holder = try DatabaseQueue(path: dir.file("state") + "/state.sqlite")
+        try holder.inTransaction(.exclusive) { _ in
+            Thread.sleep(forTimeInterval: 3)
+            return .commit
+        }
+        let releasedAt = Date()
+        let withheld = listener.wait(from: stallFrom, timeout: 0) {
+            $0.contains("STATUS=watchdog withheld: the engine commit stalled")
+        }
+        #expect(withheld != nil, "the daemon kept quiet about its stalled commit; log:\n\(daemon.log.suffix(2000))")
+        if let withheld {
+            let during = listener.messages[withheld.index...].filter { $0.at < releasedAt && $0.text == "WATCHDOG=1" }
+            #expect(during.isEmpty, "\(during.count) pings while the commit was stuck")
+        }
+        // No ping came between the stall's report and the release, so the next one is from after it.
+        let resumed = listener.wait(from: withheld?.index ?? stallFrom, timeout: 3) { $0 == "WATCHDOG=1" }
+        #expect(resumed != nil, "no ping after the stall ended")
+        #expect(
+            eventually(timeout: 3) { daemon.log.contains("the engine commit makes progress again") },
+            "log:\n\(daemon.log.suffix(2000))"
+        )
 
         // Reload: RELOADING=1 and MONOTONIC_USEC in one datagram, then READY=1.
         let before = listener.messages.count

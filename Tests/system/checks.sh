@@ -92,7 +92,9 @@ firing_keys() {
         sort -u
 }
 
-# 5. A stopped daemon misses its watchdog pings, systemd kills and restarts it; jobs resume, alerts stay quiet.
+# 5. The unit's watchdog wiring: a daemon that sends no pings (here frozen with SIGSTOP) is killed and restarted by
+#    systemd; jobs resume, alerts stay quiet. That the daemon itself withholds pings when one of its parts stalls
+#    while the process runs on is shown by NotifyProtocolTests (a commit held up by a locked database).
 check_watchdog() {
     local keys jobs cursor pid
     keys=$(firing_keys)

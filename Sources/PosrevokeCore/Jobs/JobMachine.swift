@@ -54,11 +54,13 @@ extension Job {
                 maximum: policy.maxBackoff,
                 jitterSeed: id
             )
+            // The platform's Retry-After (already bounded) wins when it asks for longer than the backoff.
             let delay = max(backoff, after ?? .zero)
             status = .ready
             nextDue = now.addingTimeInterval(delay.seconds)
+            let asked = delay > backoff ? " as the platform asked" : ""
             let detail =
-                "attempt \(attempt) of \(policy.maxAttempts) failed (\(error)); retrying in \(DurationText.format(delay))"
+                "attempt \(attempt) of \(policy.maxAttempts) failed (\(error)); retrying in \(DurationText.format(delay))\(asked)"
             return [JobEvent(step: current, state: "retrying", detail: detail)]
         case .permanent(let error):
             lastError = error

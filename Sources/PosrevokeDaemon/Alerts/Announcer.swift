@@ -119,17 +119,12 @@ final class Announcer {
 
     /// The native journal fields of one alert entry.
     static func journalFields(_ entry: AlertEntries.Entry) -> JournalQueue.Entry {
-        var fields: JournalQueue.Entry = [
-            ("MESSAGE", entry.message),
-            ("PRIORITY", String(entry.priority)),
-            ("SYSLOG_IDENTIFIER", JournalLogHandler.identifier),
-        ]
-        for (key, value) in entry.fields.sorted(by: { $0.key < $1.key }) {
-            guard let name = JournalFieldName.sanitize(key),
-                !["MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER"].contains(name)
-            else { continue }
-            fields.append((name, value))
-        }
-        return fields
+        JournalFieldName.entry(
+            [
+                ("MESSAGE", entry.message), ("PRIORITY", String(entry.priority)),
+                ("SYSLOG_IDENTIFIER", JournalLogHandler.identifier),
+            ],
+            adding: entry.fields.map { ($0.key, $0.value) }
+        )
     }
 }

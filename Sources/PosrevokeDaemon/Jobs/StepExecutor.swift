@@ -16,7 +16,8 @@ struct StepExecutor: Sendable {
             return try await execute(job, now: now)
         } catch let error as PlatformCallError {
             if error.needsOperator { return .gate(reason: error.description) }
-            return error.retryable ? .retry(error: error.description) : .permanent(error: error.description)
+            return error.retryable
+                ? .retry(error: error.description, after: error.retryAfter) : .permanent(error: error.description)
         } catch let error as DriverError {
             if case .unsupported(let what) = error {
                 return .gate(

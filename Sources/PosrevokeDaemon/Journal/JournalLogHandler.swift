@@ -66,22 +66,17 @@ public struct JournalLogHandler: LogHandler {
 
     /// The journal fields of one event. A `PRIORITY` in metadata overrides the level's.
     package static func fields(event: LogEvent, metadata: Logger.Metadata) -> [(name: String, value: String)] {
-        var fields: [(name: String, value: String)] = [
-            ("MESSAGE", event.message.description),
-            ("SYSLOG_IDENTIFIER", identifier),
-            ("CODE_FILE", event.file),
-            ("CODE_LINE", String(event.line)),
-            ("CODE_FUNC", event.function),
-        ]
-        var sawPriority = false
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            guard let name = JournalFieldName.sanitize(key),
-                !["MESSAGE", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC"].contains(name)
-            else { continue }
-            sawPriority = sawPriority || name == "PRIORITY"
-            fields.append((name, "\(value)"))
+        var fields = JournalFieldName.entry(
+            [
+                ("MESSAGE", event.message.description), ("SYSLOG_IDENTIFIER", identifier), ("CODE_FILE", event.file),
+                ("CODE_LINE", String(event.line)), ("CODE_FUNC", event.function),
+            ],
+            adding: metadata.map { ($0.key, "\($0.value)") }
+        )
+        // Metadata may set the priority (alerts do); otherwise the level gives it.
+        if !fields.contains(where: { $0.name == "PRIORITY" }) {
+            fields.append(("PRIORITY", String(priority(event.level))))
         }
-        if !sawPriority { fields.append(("PRIORITY", String(priority(event.level)))) }
         return fields
     }
 

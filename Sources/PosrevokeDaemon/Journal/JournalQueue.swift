@@ -169,15 +169,15 @@ package final class JournalQueue: Sendable {
 
     /// One turn: log lines first, then alert entries in order until one fails; then settles what was written.
     private func drainOnce() {
-        let (batch, durable, journal, console) = state.withLock { state in
+        let (batch, durable, busy, journal, console) = state.withLock { state in
             let batch = state.entries
             state.entries.removeAll(keepingCapacity: true)
             let durable = Array(state.durable.prefix(Self.durableBatch))
             state.busy = !batch.isEmpty || !durable.isEmpty || !state.unsettled.isEmpty
             if state.busy { state.busySince = Date() }
-            return (batch, durable, state.journal, state.console)
+            return (batch, durable, state.busy, state.journal, state.console)
         }
-        guard !batch.isEmpty || !durable.isEmpty || state.withLock({ !$0.unsettled.isEmpty }) else {
+        guard busy else {
             sleep(0.05)
             return
         }

@@ -17,7 +17,11 @@ public final class Daemon: @unchecked Sendable {
     let options: DaemonOptions
     let logger: Logger
     let clock: SystemClock
-    private(set) var config: DaemonConfig
+    private(set) var config: DaemonConfig {
+        didSet { simulatedCount = Self.simulated(config) }
+    }
+    /// How many terminals are simulated, for the start-up warning and every `STATUS=` (counted once per config).
+    private var simulatedCount = 0
     /// Held for the life of the process: no second daemon runs on the same state.
     private let lock: StateLock
     let store: StateStore
@@ -54,6 +58,7 @@ public final class Daemon: @unchecked Sendable {
         self.logger = logger
         self.clock = SystemClock()
         config = try ConfigParser.load(path: options.configPath)
+        simulatedCount = Self.simulated(config)
         let directory = StatePaths.stateDirectory(flag: options.stateDirectory, config: config)
         lock = try StateLock(directory: directory)
         store = try StateStore(directory: directory)
@@ -168,7 +173,7 @@ public final class Daemon: @unchecked Sendable {
                     "READY_MONOTONIC_USEC": "\(Signals.monotonicMicroseconds())",
                 ]
             )
-            let simulated = config.terminals.filter { $0.driver == "simulated" }.count
+            let simulated = simulatedCount
             if simulated > 0 {
                 let what = "transactions, alerts and jobs are a demonstration, not a real fleet"
                 logger.warning(
@@ -337,8 +342,12 @@ public final class Daemon: @unchecked Sendable {
             storeFailures: engineStats.failedCommits,
             unwritten: engineStats.unwritten,
             journalError: Self.journalError(JournalQueue.shared.durableStatus),
-            simulated: config.terminals.filter { $0.driver == "simulated" }.count
+            simulated: simulatedCount
         )
+    }
+
+    private static func simulated(_ config: DaemonConfig) -> Int {
+        config.terminals.filter { $0.driver == "simulated" }.count
     }
 
     /// Why alert entries are not being written, for `STATUS=`: the errno's name and since when.

@@ -14,6 +14,13 @@ final class StateLock: Sendable {
         path = (directory as NSString).appendingPathComponent(Self.fileName)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else {
+            if errno == EROFS {
+                throw StateLockError(
+                    "the state directory \(directory) is read-only: posrevoked keeps its database, backups and lock "
+                        + "there and must write to it; make it writable (remount it read-write) or give another "
+                        + "--state-dir"
+                )
+            }
             throw StateLockError("cannot open the lock file \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {

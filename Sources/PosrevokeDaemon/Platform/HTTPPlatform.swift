@@ -7,8 +7,9 @@ import PosrevokeCore
 /// `platform.providers.<p>: http`: the platform's merchant API (shaped like WeChat Pay Score APIv3), every request
 /// signed with the key from `key_file`.
 ///
-/// A 429 or 5xx is tried again at once, up to `attempts` times with a short backoff, with the same body and
-/// request number (only the timestamp and nonce are new); after that the job's retry policy takes over. A refused
+/// A 429 or 5xx is tried again at once, up to `attempts` times with a short backoff (or the platform's
+/// `Retry-After`, up to 10 s), with the same body and request number (only the timestamp and nonce are new); after
+/// that, or at once for a longer `Retry-After`, the job's retry policy takes over. A refused
 /// signature or a refused permission is never retried.
 struct HTTPPlatform: PaymentPlatform {
     let provider: CreditProvider
@@ -18,6 +19,8 @@ struct HTTPPlatform: PaymentPlatform {
     var attempts = 3
     var backoff: Duration = .milliseconds(500)
     static let maxBody = 1 << 20
+    /// The longest `Retry-After` waited out within a call; a longer one goes to the job's retry.
+    static let longestWaitInCall: Duration = .seconds(10)
 
     func openOrders(terminal: String, provider: CreditProvider) async throws -> [String] {
         let query = "service_id=\(Self.escaped(config.serviceID))&terminal_id=\(Self.escaped(terminal))"
@@ -95,8 +98,11 @@ extension HTTPPlatform {
         while true {
             do {
                 return try await send(method, path, payload)
-            } catch let error as PlatformCallError where error.retryable && attempt < attempts {
-                let wait = error.retryAfter.map { min($0, .seconds(10)) } ?? backoff * (1 << (attempt - 1))
+            } catch let error as PlatformCallError
+                where error.retryable && attempt < attempts && (error.retryAfter ?? .zero) <= Self.longestWaitInCall
+            {
+                // A longer Retry-After ends the call: the job waits it out (`StepOutcome.retry(after:)`).
+                let wait = error.retryAfter ?? backoff * (1 << (attempt - 1))
                 try await Task.sleep(for: wait)
                 attempt += 1
             }
@@ -165,7 +171,7 @@ extension HTTPPlatform {
             retryable: status == 429 || status >= 500 || code == "ORDER_DEBITING"
         )
         error.code = code
-        error.retryAfter = retryAfter.flatMap { Int($0) }.map { Duration.seconds($0) }
+        error.retryAfter = RetryAfter.parse(retryAfter, now: Date())
         return error
     }
 

@@ -22,46 +22,32 @@ extension StateStore {
                 let decoder = JSONDecoder()
                 var quarantined: [QuarantinedRow] = []
                 var plans: [StoredPlan] = []
-                for row in try Row.fetchAll(db, sql: "SELECT rowid AS row_id, * FROM plan") {
-                    do {
-                        plans.append(
-                            StoredPlan(
-                                config: try decoder.decode(PlanConfig.self, from: try Self.column(row, "config")),
-                                source: try Self.column(row, "source"),
-                                state: try decoder.decode(PlanState.self, from: try Self.column(row, "state"))
-                            )
+                try Self.eachRow(
+                    "plan",
+                    key: "id",
+                    data: "state",
+                    "SELECT rowid AS row_id, * FROM plan",
+                    quarantined: &quarantined,
+                    db
+                ) { row in
+                    plans.append(
+                        StoredPlan(
+                            config: try decoder.decode(PlanConfig.self, from: try Self.column(row, "config")),
+                            source: try Self.column(row, "source"),
+                            state: try decoder.decode(PlanState.self, from: try Self.column(row, "state"))
                         )
-                    } catch {
-                        let key: DatabaseValue = row["id"]
-                        quarantined.append(
-                            try Self.quarantine(
-                                "plan",
-                                rowid: row["row_id"],
-                                key: Self.keyText(key),
-                                data: row["state"],
-                                error: error,
-                                db
-                            )
-                        )
-                    }
+                    )
                 }
                 var jobs: [Job] = []
-                for row in try Row.fetchAll(db, sql: "SELECT rowid AS row_id, * FROM job") {
-                    do {
-                        jobs.append(try decoder.decode(Job.self, from: try Self.column(row, "record")))
-                    } catch {
-                        let key: DatabaseValue = row["id"]
-                        quarantined.append(
-                            try Self.quarantine(
-                                "job",
-                                rowid: row["row_id"],
-                                key: Self.keyText(key),
-                                data: row["record"],
-                                error: error,
-                                db
-                            )
-                        )
-                    }
+                try Self.eachRow(
+                    "job",
+                    key: "id",
+                    data: "record",
+                    "SELECT rowid AS row_id, * FROM job",
+                    quarantined: &quarantined,
+                    db
+                ) { row in
+                    jobs.append(try decoder.decode(Job.self, from: try Self.column(row, "record")))
                 }
                 return (plans, jobs, try Self.cutovers(db), quarantined)
             }

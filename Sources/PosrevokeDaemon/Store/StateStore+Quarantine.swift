@@ -13,6 +13,29 @@ extension StateStore {
         package var description: String { "\(table) row \(key): \(error)" }
     }
 
+    /// Decodes each row of `sql` (which selects `rowid AS row_id` first) with `body`; a row that fails moves to
+    /// quarantine, is added to `quarantined`, and the others go on.
+    static func eachRow(
+        _ table: String,
+        key: String,
+        data: String,
+        _ sql: String,
+        quarantined: inout [QuarantinedRow],
+        _ db: Database,
+        _ body: (Row) throws -> Void
+    ) throws {
+        for row in try Row.fetchAll(db, sql: sql) {
+            do {
+                try body(row)
+            } catch {
+                let value: DatabaseValue = row[key]
+                quarantined.append(
+                    try quarantine(table, rowid: row["row_id"], key: keyText(value), data: row[data], error: error, db)
+                )
+            }
+        }
+    }
+
     /// Moves the row `rowid` of `table` to `quarantine`, keeping its stored value, and says why.
     static func quarantine(
         _ table: String,

@@ -52,25 +52,10 @@ package final class StateStore: Sendable {
     private static func loadSnapshot(_ db: Database) throws -> Snapshot {
         var snapshot = Snapshot()
         let decoder = JSONDecoder()
-        /// Decodes each row of `sql` (which selects `rowid AS row_id` first); a row that fails goes to quarantine.
+        // Apart from `snapshot`: the bodies below change it while a row is being decoded.
+        var quarantined: [QuarantinedRow] = []
         func each(_ table: String, key: String, data: String, _ sql: String, _ body: (Row) throws -> Void) throws {
-            for row in try Row.fetchAll(db, sql: sql) {
-                do {
-                    try body(row)
-                } catch {
-                    let value: DatabaseValue = row[key]
-                    snapshot.quarantined.append(
-                        try quarantine(
-                            table,
-                            rowid: row["row_id"],
-                            key: keyText(value),
-                            data: row[data],
-                            error: error,
-                            db
-                        )
-                    )
-                }
-            }
+            try eachRow(table, key: key, data: data, sql, quarantined: &quarantined, db, body)
         }
         try each("cursor", key: "terminal_id", data: "next_after", "SELECT rowid AS row_id, * FROM cursor") { row in
             let terminal: String = try column(row, "terminal_id")
@@ -116,6 +101,7 @@ package final class StateStore: Sendable {
             _ = (id, try decoder.decode(Announcement.self, from: data))
             snapshot.outboxCount += 1
         }
+        snapshot.quarantined = quarantined
         return snapshot
     }
 

@@ -153,7 +153,9 @@ enum Harness {
         case 2:
             _ = try? decoder.decode(PlatformWire.Authorization.self, from: body)
         default:
+            // An error answer, and the same bytes as its `Retry-After` header.
             _ = try? decoder.decode(PlatformWire.Failure.self, from: body)
+            _ = RetryAfter.parse(String(decoding: body, as: UTF8.self), now: Date())
         }
     }
 }

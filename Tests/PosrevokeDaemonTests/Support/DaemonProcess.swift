@@ -48,8 +48,9 @@ final class DaemonProcess {
             try process.run()
             pid = try journal.waitForPID()
         } else {
-            process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = arguments
+            let command = command ?? [Self.binary]
+            process.executableURL = URL(fileURLWithPath: command[0])
+            process.arguments = Array(command.dropFirst()) + arguments
             try process.run()
             pid = process.processIdentifier
         }

@@ -12,8 +12,8 @@ final class NotifyListener: Sendable {
         let closed = Mutex(false)
     }
 
-    init(directory: TestDirectory) throws {
-        path = directory.file("notify.sock")
+    init(directory: TestDirectory, name: String = "notify.sock") throws {
+        path = directory.file(name)
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket() failed") }
         var address = sockaddr_un()

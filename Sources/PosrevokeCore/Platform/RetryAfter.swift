@@ -1,0 +1,33 @@
+public import Foundation
+
+/// A platform's `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP date. Outside input, so it is bounded.
+public enum RetryAfter {
+    /// The longest wait a platform can ask for; a longer one is cut to this, so a bad header cannot park a job.
+    public static let maximum: Duration = .seconds(3600)
+
+    /// The wait `value` asks for, counted from `now`: nil when the header is absent or malformed, zero for a date
+    /// already past, at most `maximum`.
+    public static func parse(_ value: String?, now: Date) -> Duration? {
+        guard let text = value?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.utf8.count <= 64 else {
+            return nil
+        }
+        let limit = Int(maximum.components.seconds)
+        if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            // Many digits overflow Int: that is "very long", not "absent".
+            return .seconds(Int(text).map { min($0, limit) } ?? limit)
+        }
+        guard let date = httpDate(text) else { return nil }
+        let seconds = date.timeIntervalSince(now)
+        guard seconds > 0 else { return .zero }
+        return .seconds(min(seconds.rounded(.up), Double(limit)))
+    }
+
+    /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form senders must use.
+    private static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import PosrevokeCore
+import Testing
+
+@Suite("Retry-After header")
+struct RetryAfterHeaderTests {
+    let now = Date(timeIntervalSince1970: 1_764_000_000)
+
+    @Test("seconds and HTTP dates are read; a past date is no wait; anything else is no hint")
+    func forms() {
+        #expect(RetryAfter.parse("120", now: now) == .seconds(120))
+        #expect(RetryAfter.parse(" 0 ", now: now) == .zero)
+        let later = now.addingTimeInterval(90)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        #expect(RetryAfter.parse(formatter.string(from: later), now: now) == .seconds(90))
+        #expect(RetryAfter.parse(formatter.string(from: now.addingTimeInterval(-30)), now: now) == .zero)
+        for bad in [
+            nil, "", "-5", "1.5", "soon", "12s", "Tue, 32 Foo 2026 99:00:00 GMT", String(repeating: "9", count: 65),
+        ] {
+            #expect(RetryAfter.parse(bad, now: now) == nil, "\(String(describing: bad))")
+        }
+    }
+
+    @Test("a platform cannot park a job for longer than an hour")
+    func bounded() {
+        #expect(RetryAfter.parse("86400", now: now) == RetryAfter.maximum)
+        #expect(RetryAfter.parse(String(repeating: "9", count: 40), now: now) == RetryAfter.maximum)
+        #expect(RetryAfter.parse("Fri, 31 Dec 9999 23:59:59 GMT", now: now) == RetryAfter.maximum)
+    }
+}
