@@ -185,4 +185,38 @@ struct ControlServerTests {
         #expect(eventually(timeout: 5) { server.counters.open == 0 }, "cut after the 1 s answer deadline")
         _ = stuck
     }
+
+    @Test(
+        "a failing accept (out of descriptors) backs off instead of spinning, then serves again",
+        .timeLimit(.minutes(1))
+    )
+    func acceptBackoff() throws {
+        let dir = try TestDirectory()
+        let calls = Mutex(0)
+        let failing = Mutex(true)
+        var limits = ControlServer.Limits()
+        limits.acceptBackoff = .milliseconds(200)
+        // While `failing`, accept fails as it does without descriptors: the connection stays queued, the socket
+        // stays readable, and a server without back-off would call accept again at once, forever.
+        limits.accept = { fd in
+            calls.withLock { $0 += 1 }
+            guard failing.withLock({ $0 }) else { return accept(fd, nil, nil) }
+            errno = EMFILE
+            return -1
+        }
+        let (server, handled) = try makeServer(dir, limits)
+        defer { server.close() }
+        let client = try RawClient(dir.file("control.sock"))
+        client.write(#"{"command":"status","args":{}}"# + "\n")
+        Thread.sleep(forTimeInterval: 1)
+        let tried = calls.withLock { $0 }
+        // One try at once and one after each 200 ms pause: about 6 in a second, not thousands.
+        #expect((2...8).contains(tried), "accept was called \(tried) times in 1 s")
+        #expect(server.counters.acceptFailures == tried)
+        #expect(handled.count.withLock { $0 } == 0)
+
+        failing.withLock { $0 = false }
+        #expect(client.answer()?.ok == true, "the queued client is served once accept works again")
+        #expect(handled.count.withLock { $0 } == 1)
+    }
 }

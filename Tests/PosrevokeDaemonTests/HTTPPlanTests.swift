@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PosrevokeControl
 import PosrevokeCore
+import PosrevokeSimulation
 import Testing
 
 /// Cancellation plans whose terminals and payment platform are both reached over HTTP, served by `posrevoke-sim`.
@@ -119,6 +120,17 @@ struct HTTPPlanTests {
                 ($0["terminal"] as String, $0["state"] as String)
             }
             return (Dictionary(effects) { $0 + $1 }, orders)
+        }
+        // Calls apart from effects: an answer lost after its effect made the daemon call again, and every repeat
+        // carried the same request key or the same values, so each operation is one distinct call.
+        let calls = try SimulationStore(path: dir.file("sim.sqlite")).calls()
+        let repeated = calls.values.flatMap(\.values).filter { $0 > 1 }.count
+        #expect(repeated > 0, "no call was repeated although answers were lost: \(calls.count) calls")
+        for (operation, variants) in calls {
+            // `terminal/provider/operation` against the effects' `terminal/operation`.
+            let parts = operation.split(separator: "/")
+            let effects = counts["\(parts.first ?? "")/\(parts.last ?? "")"] ?? 0
+            #expect(variants.count == effects, "\(operation): \(variants.count) different calls for \(effects) effects")
         }
         #expect(orders.count > 0, "some terminals had open orders to cancel")
         #expect(orders.allSatisfy { $0.1 == "cancelled" }, "\(orders)")
