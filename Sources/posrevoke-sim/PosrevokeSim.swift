@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import PosrevokeCore
 import PosrevokeSimulation
+import Synchronization
 
 /// `posrevoke-sim`: the simulated fleet and payment platform behind real sockets. Every terminal of the config file
 /// answers the terminal-agent protocol v1 at `http://HOST:PORT/t/{terminal}/v1/...` and its payment counters at
@@ -134,16 +135,19 @@ struct PosrevokeSim: AsyncParsableCommand {
 }
 
 /// Waits for SIGTERM or SIGINT.
-///
-/// `@unchecked`: the signal sources are created once in `init` and only kept alive afterwards.
-final class SignalStop: @unchecked Sendable {
+final class SignalStop: Sendable {
     private let stream: AsyncStream<Void>
-    private let sources: [any DispatchSourceSignal]
+    /// Only kept alive; the lock is what lets the compiler see that nothing else touches them.
+    private let sources: Mutex<[any DispatchSourceSignal]>
 
     init() {
         let (stream, continuation) = AsyncStream<Void>.makeStream()
         self.stream = stream
-        sources = [SIGTERM, SIGINT].map { signo in
+        sources = Mutex(Self.install(continuation))
+    }
+
+    private static func install(_ continuation: AsyncStream<Void>.Continuation) -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { signo in
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
             source.setEventHandler { continuation.yield() }

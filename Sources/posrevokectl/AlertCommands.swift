@@ -14,7 +14,7 @@ struct Alerts: ParsableCommand {
         @Flag(name: .long, help: "Include resolved alerts.") var all = false
 
         func run() {
-            connection.result(connection.call("alerts.list", ["all": String(all)]), as: [AlertView].self) { alerts in
+            connection.result(connection.call(.alertsList, ["all": String(all)]), as: [AlertView].self) { alerts in
                 Output.table(
                     ["STATE", "SEVERITY", "ALERT", "TERMINAL", "PROVIDER", "STORE", "SINCE", "NOTE"],
                     alerts.map {
@@ -42,7 +42,7 @@ struct Alerts: ParsableCommand {
         /// Who acknowledged is recorded by the daemon from the socket's peer credentials, not sent from here.
         func run() {
             connection.result(
-                connection.call("alerts.ack", ["key": key, "comment": comment]),
+                connection.call(.alertsAck, ["key": key, "comment": comment]),
                 as: [AlertView].self
             ) { _ in
                 print(Output.safe("acknowledged \(key)"))
@@ -61,7 +61,7 @@ struct Alerts: ParsableCommand {
 
         func run() {
             connection.result(
-                connection.call("alerts.silence", ["matcher": matcher, "for": duration, "comment": comment]),
+                connection.call(.alertsSilence, ["matcher": matcher, "for": duration, "comment": comment]),
                 as: [String: String].self
             ) { silence in
                 print(
@@ -79,7 +79,7 @@ struct Alerts: ParsableCommand {
         @OptionGroup var connection: Connection
 
         func run() {
-            connection.result(connection.call("alerts.silences"), as: [SilenceView].self) { silences in
+            connection.result(connection.call(.alertsSilences), as: [SilenceView].self) { silences in
                 Output.table(
                     ["ID", "MATCHER", "UNTIL", "SET", "BY", "COMMENT"],
                     silences.map {
@@ -101,7 +101,7 @@ struct Alerts: ParsableCommand {
         @Argument(help: "The silence's id, as `alerts silences` lists it.") var id: Int64
 
         func run() {
-            connection.result(connection.call("alerts.unsilence", ["id": String(id)]), as: SilenceView.self) {
+            connection.result(connection.call(.alertsUnsilence, ["id": String(id)]), as: SilenceView.self) {
                 print(Output.safe("lifted silence \($0.id) (\($0.matcher))"))
             }
         }

@@ -38,7 +38,7 @@ struct Feedback: ParsableCommand {
             args["source"] = source
             args["provider"] = provider
             args["time"] = time
-            connection.result(connection.call("feedback.add", args), as: FeedbackRecord.self) { record in
+            connection.result(connection.call(.feedbackAdd, args), as: FeedbackRecord.self) { record in
                 print(
                     Output.safe(
                         "recorded \(record.category) rated \(record.rating) for \(record.terminal ?? "store " + record.store)"
@@ -88,7 +88,7 @@ struct Feedback: ParsableCommand {
             let request = FeedbackImportRequest(file: file, rows: parsed.rows, errors: parsed.errors, skipBad: skipBad)
             if let refusal = request.refusal() { Output.fail("\(file): \(refusal)") }
             guard let body = try? String(decoding: ControlCoding.encoder.encode(request), as: UTF8.self),
-                let sent = try? ControlCoding.encoder.encode(ControlRequest(command: "feedback.import", body: body))
+                let sent = try? ControlCoding.encoder.encode(ControlRequest(.feedbackImport, body: body))
             else {
                 Output.fail("cannot encode the rows")
             }
@@ -98,7 +98,7 @@ struct Feedback: ParsableCommand {
                         + "\(ControlLimits.maxRequestBytes >> 20) MiB): split the file and import the parts"
                 )
             }
-            let response = connection.call("feedback.import", body: body)
+            let response = connection.call(.feedbackImport, body: body)
             guard let result = try? response.decode(FeedbackImportResult.self) else {
                 Output.fail("cannot read the daemon's answer")
             }
@@ -145,7 +145,7 @@ struct Feedback: ParsableCommand {
             args["plan"] = plan
             args["store"] = store
             args["since"] = since
-            let response = connection.call("feedback.report", args)
+            let response = connection.call(.feedbackReport, args)
             guard let report = try? response.decode(FeedbackReport.self) else {
                 Output.fail("cannot read the daemon's answer")
             }
@@ -179,7 +179,7 @@ struct Feedback: ParsableCommand {
             var args: [String: String] = [:]
             args["day"] = day
             args["plan"] = plan
-            connection.result(connection.call("feedback.digest", args), as: [DigestView].self) { digests in
+            connection.result(connection.call(.feedbackDigest, args), as: [DigestView].self) { digests in
                 if digests.isEmpty { print("no unfinished plans: no digest written") }
                 for digest in digests { print(Output.safe(digest.message)) }
             }

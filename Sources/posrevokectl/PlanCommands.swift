@@ -20,7 +20,7 @@ struct Plans: ParsableCommand {
             guard let body = try? String(contentsOfFile: file, encoding: .utf8) else {
                 Output.fail("cannot read \(file)")
             }
-            connection.result(connection.call("plans.create", body: body), as: PlanView.self) { plan in
+            connection.result(connection.call(.plansCreate, body: body), as: PlanView.self) { plan in
                 print(
                     Output.safe(
                         "created plan \(plan.config.id): \(plan.jobs.values.reduce(0, +)) jobs in \(plan.waves.count) waves"
@@ -35,7 +35,7 @@ struct Plans: ParsableCommand {
         @OptionGroup var connection: Connection
 
         func run() {
-            connection.result(connection.call("plans.list"), as: [PlanView].self) { plans in
+            connection.result(connection.call(.plansList), as: [PlanView].self) { plans in
                 Output.table(
                     ["PLAN", "KIND", "STATE", "WAVE", "JOBS", "DONE", "FAILED", "SOURCE", "NOTE"],
                     plans.map { plan in
@@ -58,7 +58,7 @@ struct Plans: ParsableCommand {
         @Argument(help: "Plan id.") var id: String
 
         func run() {
-            connection.result(connection.call("plans.show", ["id": id]), as: PlanView.self) { Plans.render($0) }
+            connection.result(connection.call(.plansShow, ["id": id]), as: PlanView.self) { Plans.render($0) }
         }
     }
 
@@ -68,7 +68,7 @@ struct Plans: ParsableCommand {
         @Argument(help: "Plan id.") var id: String
 
         func run() {
-            connection.result(connection.call("plans.pause", ["id": id]), as: PlanView.self) {
+            connection.result(connection.call(.plansPause, ["id": id]), as: PlanView.self) {
                 print(Output.safe("plan \($0.config.id) is \($0.state.status.rawValue)"))
             }
         }
@@ -82,7 +82,7 @@ struct Plans: ParsableCommand {
 
         func run() {
             connection.result(
-                connection.call("plans.resume", ["id": id, "force": String(skipGate)]),
+                connection.call(.plansResume, ["id": id, "force": String(skipGate)]),
                 as: PlanView.self
             ) {
                 print(Output.safe("plan \($0.config.id) is \($0.state.status.rawValue)"))
@@ -96,7 +96,7 @@ struct Plans: ParsableCommand {
         @Argument(help: "Plan id.") var id: String
 
         func run() {
-            connection.result(connection.call("plans.cancel", ["id": id]), as: PlanView.self) {
+            connection.result(connection.call(.plansCancel, ["id": id]), as: PlanView.self) {
                 print(Output.safe("plan \($0.config.id) is \($0.state.status.rawValue)"))
             }
         }
@@ -112,7 +112,7 @@ struct Plans: ParsableCommand {
 
         func run() {
             while true {
-                let response = connection.call("plans.show", ["id": id])
+                let response = connection.call(.plansShow, ["id": id])
                 if connection.json {
                     Output.json(response.result)
                 } else if let plan = try? response.decode(PlanView.self) {
@@ -170,7 +170,7 @@ struct Jobs: ParsableCommand {
             var args: [String: String] = [:]
             args["plan"] = plan
             args["status"] = status
-            connection.result(connection.call("jobs.list", args), as: [Job].self) { jobs in
+            connection.result(connection.call(.jobsList, args), as: [Job].self) { jobs in
                 Output.table(
                     ["JOB", "WAVE", "STEP", "STATUS", "ATTEMPT", "NEXT", "NOTE"],
                     jobs.map {
@@ -191,7 +191,7 @@ struct Jobs: ParsableCommand {
         @Argument(help: "Job id: plan/terminal/provider.") var id: String
 
         func run() {
-            connection.result(connection.call("jobs.show", ["id": id]), as: Job.self) { job in
+            connection.result(connection.call(.jobsShow, ["id": id]), as: Job.self) { job in
                 var pairs = [
                     ("job", job.id), ("kind", job.kind.rawValue), ("wave", "\(job.wave + 1)"),
                     ("step", "\(job.step.rawValue) (\(job.stepIndex + 1) of \(job.steps.count))"),
@@ -212,35 +212,35 @@ struct Jobs: ParsableCommand {
         )
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, "jobs.confirm", id) }
+        func run() { Jobs.act(connection, .jobsConfirm, id) }
     }
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Retry a failed job from its failed step.")
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, "jobs.retry", id) }
+        func run() { Jobs.act(connection, .jobsRetry, id) }
     }
 
     struct Pause: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Pause a job: it starts no new step until resumed.")
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, "jobs.pause", id) }
+        func run() { Jobs.act(connection, .jobsPause, id) }
     }
 
     struct Resume: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resume a paused job.")
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, "jobs.resume", id) }
+        func run() { Jobs.act(connection, .jobsResume, id) }
     }
 
     struct Cancel: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a job.")
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, "jobs.cancel", id) }
+        func run() { Jobs.act(connection, .jobsCancel, id) }
     }
 
     struct RunNow: ParsableCommand {
@@ -250,10 +250,10 @@ struct Jobs: ParsableCommand {
         )
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, "jobs.run-now", id) }
+        func run() { Jobs.act(connection, .jobsRunNow, id) }
     }
 
-    static func act(_ connection: Connection, _ command: String, _ id: String) {
+    static func act(_ connection: Connection, _ command: ControlCommand, _ id: String) {
         connection.result(connection.call(command, ["id": id]), as: Job.self) { job in
             print(Output.safe("job \(job.id): \(job.step.rawValue) \(job.status.rawValue)"))
         }

@@ -7,7 +7,7 @@ struct Status: ParsableCommand {
     @OptionGroup var connection: Connection
 
     func run() {
-        connection.result(connection.call("status"), as: StatusView.self) { status in
+        connection.result(connection.call(.status), as: StatusView.self) { status in
             Output.fields([
                 ("status", status.statusLine),
                 ("terminals", String(status.terminals)),
@@ -54,7 +54,7 @@ struct Reload: ParsableCommand {
     @OptionGroup var connection: Connection
 
     func run() throws {
-        let response = connection.call("reload")
+        let response = connection.call(.reload)
         let view = try response.decode(ReloadView.self)
         if connection.json {
             Output.json(response.result)
@@ -82,7 +82,7 @@ struct Backups: ParsableCommand {
         @OptionGroup var connection: Connection
 
         func run() throws {
-            let response = connection.call("backups.verify")
+            let response = connection.call(.backupsVerify)
             let checks = try response.decode([BackupCheck].self)
             connection.result(response, as: [BackupCheck].self) { checks in
                 Output.table(
@@ -106,7 +106,7 @@ struct Terminals: ParsableCommand {
         @OptionGroup var connection: Connection
 
         func run() {
-            connection.result(connection.call("terminals.list"), as: [TerminalView].self) { terminals in
+            connection.result(connection.call(.terminalsList), as: [TerminalView].self) { terminals in
                 Output.table(
                     ["TERMINAL", "STORE", "DRIVER", "POLL", "PROVIDERS", "FIRING"],
                     terminals.map {
@@ -129,7 +129,7 @@ struct Terminals: ParsableCommand {
         @Argument(help: "Terminal id.") var id: String
 
         func run() {
-            connection.result(connection.call("terminals.show", ["id": id]), as: TerminalView.self) { t in
+            connection.result(connection.call(.terminalsShow, ["id": id]), as: TerminalView.self) { t in
                 var pairs = [
                     ("terminal", t.id), ("store", t.store), ("driver", t.driver), ("poll interval", t.pollInterval),
                     ("cursor", String(t.cursor)), ("firing", t.firing.isEmpty ? "-" : t.firing.joined(separator: ", ")),

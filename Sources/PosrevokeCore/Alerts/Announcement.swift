@@ -44,15 +44,15 @@ public struct Announcement: Sendable, Equatable, Codable {
     /// The structured fields of this transition's journal entry (without `MESSAGE`, `PRIORITY` and identifier).
     public var fields: [String: String] {
         var fields = evidence
-        fields["MESSAGE_ID"] = key.kind.messageID
+        fields[JournalField.messageID] = key.kind.messageID
         fields["POSREVOKE_ALERT"] = key.kind.rawValue
         fields["ALERT_STATE"] = phase.rawValue
         fields["ALERT_KEY"] = key.description
         fields["ALERT_SEVERITY"] = key.kind.severity.rawValue
         fields["ALERT_SINCE"] = Self.timestamp(since)
-        if !key.kind.isPerStore { fields["TERMINAL_ID"] = key.terminal }
-        fields["STORE_ID"] = store
-        if !key.provider.isEmpty { fields["PROVIDER"] = key.provider }
+        if !key.kind.isPerStore { fields[JournalField.terminalID] = key.terminal }
+        fields[JournalField.storeID] = store
+        if !key.provider.isEmpty { fields[JournalField.provider] = key.provider }
         if isRepeat { fields["ALERT_REPEAT"] = "1" }
         return fields
     }

@@ -117,7 +117,7 @@ public struct AlertSummary: Sendable, Equatable {
 
     public var fields: [String: String] {
         var fields = [
-            "MESSAGE_ID": MessageID.alertSummary,
+            JournalField.messageID: MessageID.alertSummary,
             "POSREVOKE_ALERT": kind.rawValue,
             "ALERT_STATE": phase.rawValue,
             "ALERT_SEVERITY": kind.severity.rawValue,
@@ -127,7 +127,7 @@ public struct AlertSummary: Sendable, Equatable {
             "TERMINAL_IDS": terminals.prefix(Self.sampleSize).joined(separator: ","),
             "STORE_IDS": stores.prefix(Self.sampleSize).joined(separator: ","),
         ]
-        if let store { fields["STORE_ID"] = store }
+        if let store { fields[JournalField.storeID] = store }
         return fields
     }
 

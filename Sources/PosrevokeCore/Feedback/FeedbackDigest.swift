@@ -53,7 +53,7 @@ public struct FeedbackDigest: Sendable, Equatable {
         if let baselineShare { message += ", baseline \(percent(baselineShare)), \(trend)" }
         if !categoryText.isEmpty { message += "; by category: \(categoryText)" }
         var fields = [
-            "PLAN_ID": plan,
+            JournalField.planID: plan,
             "DIGEST_DAY": day,
             "FEEDBACK_COUNT": String(tally.count),
             "NEGATIVE_COUNT": String(tally.negative),

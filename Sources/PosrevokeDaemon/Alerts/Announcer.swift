@@ -105,7 +105,7 @@ final class Announcer {
                 guard let data, let announcement = try? decoder.decode(Announcement.self, from: data) else {
                     logger.error(
                         "outbox row \(id) cannot be decoded; it is dropped",
-                        metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+                        metadata: [JournalField.messageID: "\(MessageID.storeWriteFailed)"]
                     )
                     return (id, nil)
                 }

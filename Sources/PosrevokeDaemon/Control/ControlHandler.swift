@@ -6,44 +6,46 @@ import PosrevokeCore
 /// Answers control-socket requests. Runs on socket worker threads and reaches into the loop, engine and job
 /// queues with `sync`, never the other way round.
 extension Daemon {
-    /// Commands that change something: each is written to the journal (`MessageID.operatorCommand`) with the peer's
-    /// credentials, whether it succeeds or is refused.
-    static let auditedCommands: Set<String> = [
-        "alerts.ack", "alerts.silence", "alerts.unsilence", "plans.create", "plans.pause", "plans.resume",
-        "plans.cancel", "jobs.confirm", "jobs.retry", "jobs.cancel", "jobs.run-now", "jobs.pause", "jobs.resume",
-        "feedback.add", "feedback.import", "feedback.digest", "reload",
-    ]
-
+    /// Commands that change something (`ControlCommand.changesState`) are written to the journal
+    /// (`MessageID.operatorCommand`) with the peer's credentials, whether they succeed or are refused.
     func handle(_ request: ControlRequest, peer: ControlPeer?) -> ControlResponse {
-        let audited = Self.auditedCommands.contains(request.command)
+        guard let command = ControlCommand(rawValue: request.command) else {
+            return .failure("unknown command '\(ControlCharacters.escaped(String(request.command.prefix(64))))'")
+        }
         guard let peer else {
             // Without the kernel's word on who asks, nothing may change.
-            return audited ? .failure("permission denied: cannot read the peer's credentials") : handleRead(request)
+            return command.changesState
+                ? .failure("permission denied: cannot read the peer's credentials") : handleRead(command, request)
         }
         let response: ControlResponse
         do {
-            response = try dispatch(request, peer: peer)
+            response = try dispatch(command, request, peer: peer)
         } catch {
             response = .failure("\(error)")
         }
-        if audited { audit(request, peer: peer, response: response) }
+        if command.changesState { audit(command, request, peer: peer, response: response) }
         return response
     }
 
-    private func handleRead(_ request: ControlRequest) -> ControlResponse {
+    private func handleRead(_ command: ControlCommand, _ request: ControlRequest) -> ControlResponse {
         do {
-            return try dispatch(request, peer: nil)
+            return try dispatch(command, request, peer: nil)
         } catch {
             return .failure("\(error)")
         }
     }
 
     /// One journal entry per changing command: who (from `SO_PEERCRED`), what, on what, and how it ended.
-    private func audit(_ request: ControlRequest, peer: ControlPeer, response: ControlResponse) {
+    private func audit(
+        _ command: ControlCommand,
+        _ request: ControlRequest,
+        peer: ControlPeer,
+        response: ControlResponse
+    ) {
         func field(_ text: String) -> String { String(ControlCharacters.escaped(text).prefix(256)) }
         var metadata: Logger.Metadata = [
-            "MESSAGE_ID": "\(MessageID.operatorCommand)",
-            "AUDIT_COMMAND": "\(field(request.command))",
+            JournalField.messageID: "\(MessageID.operatorCommand)",
+            "AUDIT_COMMAND": "\(command.rawValue)",
             "AUDIT_UID": "\(peer.uid)",
             "AUDIT_GID": "\(peer.gid)",
             "AUDIT_PID": "\(peer.pid)",
@@ -53,24 +55,24 @@ extension Daemon {
         if let error = response.error { metadata["AUDIT_ERROR"] = "\(field(error))" }
         let args = request.args
         var target = ""
-        switch request.command {
-        case let command where command.hasPrefix("plans."):
+        switch command {
+        case let command where command.rawValue.hasPrefix("plans."):
             let id = args["id"] ?? response.result?.objectField("config", "id") ?? ""
             if !id.isEmpty {
-                metadata["PLAN_ID"] = "\(field(id))"
+                metadata[JournalField.planID] = "\(field(id))"
                 target = " plan \(field(id))"
             }
-        case let command where command.hasPrefix("jobs."):
+        case let command where command.rawValue.hasPrefix("jobs."):
             if let id = args["id"] {
-                metadata["JOB_ID"] = "\(field(id))"
+                metadata[JournalField.jobID] = "\(field(id))"
                 target = " job \(field(id))"
             }
-        case "alerts.ack":
+        case .alertsAck:
             if let key = args["key"] {
                 metadata["ALERT_KEY"] = "\(field(key))"
                 target = " alert \(field(key))"
             }
-        case "alerts.silence", "alerts.unsilence":
+        case .alertsSilence, .alertsUnsilence:
             if let id = args["id"] ?? response.result?.objectField("id") {
                 metadata["SILENCE_ID"] = "\(field(id))"
                 target = " silence \(field(id))"
@@ -79,13 +81,13 @@ extension Daemon {
                 metadata["SILENCE_MATCHER"] = "\(field(matcher))"
                 target += " (\(field(matcher)))"
             }
-        case "feedback.add":
+        case .feedbackAdd:
             if let store = args["store"] {
-                metadata["STORE_ID"] = "\(field(store))"
+                metadata[JournalField.storeID] = "\(field(store))"
                 target = " for store \(field(store))"
             }
-        case "feedback.digest":
-            if let plan = args["plan"] { metadata["PLAN_ID"] = "\(field(plan))" }
+        case .feedbackDigest:
+            if let plan = args["plan"] { metadata[JournalField.planID] = "\(field(plan))" }
         default:
             break
         }
@@ -96,35 +98,39 @@ extension Daemon {
         )
     }
 
-    private func dispatch(_ request: ControlRequest, peer: ControlPeer?) throws -> ControlResponse {
+    private func dispatch(
+        _ command: ControlCommand,
+        _ request: ControlRequest,
+        peer: ControlPeer?
+    ) throws -> ControlResponse {
         let args = request.args
         func arg(_ name: String) throws -> String {
             guard let value = args[name], !value.isEmpty else { throw ControlError("missing argument '\(name)'") }
             return value
         }
-        switch request.command {
-        case "status":
+        switch command {
+        case .status:
             return try .success(status())
-        case "terminals.list":
+        case .terminalsList:
             return try .success(terminalViews())
-        case "terminals.show":
+        case .terminalsShow:
             let id = try arg("id")
             guard let view = terminalViews().first(where: { $0.id == id }) else {
                 throw ControlError("no terminal '\(id)'")
             }
             return try .success(view)
-        case "alerts.list":
+        case .alertsList:
             let all = args["all"] == "true"
             return try .success(alertViews().filter { all || $0.state == "firing" || $0.state == "pending" })
-        case "alerts.ack":
+        case .alertsAck:
             guard let key = AlertKey(try arg("key")) else {
                 throw ControlError("not an alert key: \(args["key"] ?? "")")
             }
             // Who acknowledged is the peer, not what the request claims.
             let by = peer?.label ?? "unknown"
-            try engine.queue.sync { try engine.acknowledge(key, by: by, comment: args["comment"] ?? "") }
+            try engine.queue.checkedSync { try engine.acknowledge(key, by: by, comment: args["comment"] ?? "") }
             return try .success(alertViews().filter { $0.key == key.description })
-        case "alerts.silence":
+        case .alertsSilence:
             guard let duration = DurationText.parse(try arg("for")), duration > .zero else {
                 throw ControlError("--for must be a duration such as 30m or 2h")
             }
@@ -134,58 +140,60 @@ extension Daemon {
                 comment: args["comment"] ?? ""
             )
             silence.createdBy = peer?.label ?? "unknown"
-            let stored = try engine.queue.sync { try engine.add(silence) }
+            let stored = try engine.queue.checkedSync { try engine.add(silence) }
             return try .success([
                 "id": String(stored.id), "matcher": stored.matcher, "until": stored.until.formatted(.iso8601),
             ])
-        case "alerts.silences":
-            return try .success(engine.queue.sync { engine.activeSilences() }.map(Self.view))
-        case "alerts.unsilence":
+        case .alertsSilences:
+            return try .success(engine.queue.checkedSync { engine.activeSilences() }.map(Self.view))
+        case .alertsUnsilence:
             guard let id = Int64(try arg("id")) else { throw ControlError("a silence id is a number") }
-            return try .success(Self.view(try engine.queue.sync { try engine.lift(silence: id) }))
-        case "plans.create":
+            return try .success(Self.view(try engine.queue.checkedSync { try engine.lift(silence: id) }))
+        case .plansCreate:
             guard let body = request.body else { throw ControlError("plans create needs a plan file") }
             let plan: PlanConfig
             do {
-                let (terminals, platform) = loop.sync { (config.terminals, config.platform) }
+                let (terminals, platform) = loop.checkedSync { (config.terminals, config.platform) }
                 plan = try ConfigParser.parsePlan(yaml: body, terminals: terminals, platform: platform)
             } catch {
                 throw ControlError("invalid plan:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             }
             return try .success(runner.create(plan))
-        case "plans.list":
+        case .plansList:
             return try .success(runner.planViews())
-        case "plans.show":
+        case .plansShow:
             return try .success(runner.planView(try arg("id")))
-        case "plans.pause", "plans.resume", "plans.cancel":
-            let command = JobRunner.PlanCommand(rawValue: String(request.command.dropFirst("plans.".count)))!
+        case .plansPause, .plansResume, .plansCancel:
+            guard let action = JobRunner.PlanCommand(command) else {
+                throw ControlError("unknown command '\(command.rawValue)'")
+            }
             return try .success(
                 runner.command(
                     plan: try arg("id"),
-                    command,
+                    action,
                     force: args["force"] == "true",
                     by: peer?.label ?? "an operator"
                 )
             )
-        case "jobs.list":
+        case .jobsList:
             return try .success(runner.jobList(plan: args["plan"], status: args["status"]))
-        case "jobs.show":
+        case .jobsShow:
             return try .success(runner.job(try arg("id")))
-        case "jobs.confirm", "jobs.retry", "jobs.cancel", "jobs.run-now", "jobs.pause", "jobs.resume":
-            let command = JobRunner.JobCommand(rawValue: String(request.command.dropFirst("jobs.".count)))!
-            return try .success(runner.command(job: try arg("id"), command))
-        case let command where command.hasPrefix("feedback."):
-            return try handleFeedback(request)
-        case "reload":
-            return try .success(loop.sync { reload() })
-        case "backups.verify":
+        case .jobsConfirm, .jobsRetry, .jobsCancel, .jobsRunNow, .jobsPause, .jobsResume:
+            guard let action = JobRunner.JobCommand(command) else {
+                throw ControlError("unknown command '\(command.rawValue)'")
+            }
+            return try .success(runner.command(job: try arg("id"), action))
+        case .feedbackAdd, .feedbackImport, .feedbackReport, .feedbackDigest:
+            return try handleFeedback(command, request)
+        case .reload:
+            return try .success(loop.checkedSync { reload() })
+        case .backupsVerify:
             return try .success(
                 backups.verifyAll().map {
                     BackupCheck(plan: $0.plan, terminal: $0.terminal, ok: $0.ok, detail: $0.detail)
                 }
             )
-        default:
-            throw ControlError("unknown command '\(request.command)'")
         }
     }
 
@@ -201,7 +209,7 @@ extension Daemon {
     }
 
     private func status() -> StatusView {
-        let (line, stats) = loop.sync { (statusLine(), scheduler.snapshot()) }
+        let (line, stats) = loop.checkedSync { (statusLine(), scheduler.snapshot()) }
         let counts = runner.counts()
         let engineStats = engine.published.withLock { $0 }
         var view = StatusView(
@@ -227,9 +235,9 @@ extension Daemon {
     }
 
     private func terminalViews() -> [TerminalView] {
-        let firing = engine.queue.sync { engine.firingKeys }
-        let ids = loop.sync { config.terminals.map(\.id) }
-        let effective = engine.queue.sync { ids.compactMap { engine.terminal($0) } }
+        let firing = engine.queue.checkedSync { engine.firingKeys }
+        let ids = loop.checkedSync { config.terminals.map(\.id) }
+        let effective = engine.queue.checkedSync { ids.compactMap { engine.terminal($0) } }
         return effective.map { terminal in
             TerminalView(
                 id: terminal.id,
@@ -253,7 +261,7 @@ extension Daemon {
     }
 
     private func alertViews() -> [AlertView] {
-        engine.queue.sync {
+        engine.queue.checkedSync {
             engine.alertRecords.sorted { $0.key < $1.key }.map { record in
                 let (state, since): (String, Date?) =
                     switch record.machine.state {

@@ -12,7 +12,7 @@ import Synchronization
 /// within `answerTimeout`, a request is at most `maxRequestBytes`, only one request larger than
 /// `largeRequestBytes` is read at a time, and a failing `accept` (out of file descriptors) backs off instead of
 /// spinning.
-package final class ControlServer: @unchecked Sendable {
+package final class ControlServer: Sendable {
     package struct Limits: Sendable {
         package var maxConnections = ControlLimits.maxConnections
         package var maxRequestBytes = ControlLimits.maxRequestBytes
@@ -21,6 +21,8 @@ package final class ControlServer: @unchecked Sendable {
         package var answerTimeout = ControlLimits.answerTimeout
         /// How long accepting pauses after `accept` failed for lack of resources.
         package var acceptBackoff: Duration = .milliseconds(200)
+        /// `accept(2)` on the listening socket: a seam, so a test can make it fail as it does out of descriptors.
+        package var accept: @Sendable (Int32) -> Int32 = acceptConnection
         package init() {}
     }
 
@@ -38,12 +40,18 @@ package final class ControlServer: @unchecked Sendable {
     let path: String
     private let fd: Int32
     private let limits: Limits
-    private let source: any DispatchSourceRead
     private let handler: @Sendable (ControlRequest, ControlPeer?) -> ControlResponse
     private let workers = DispatchQueue(label: "posrevoke.control", attributes: .concurrent)
     private let acceptor = DispatchQueue(label: "posrevoke.control.accept")
     private let state = Mutex(Counters())
-    private var backingOff = false
+    /// The accepting side, used on `acceptor` only; behind a lock so the compiler can see that.
+    private let accepting: Mutex<Accepting>
+
+    private struct Accepting {
+        let source: any DispatchSourceRead
+        /// Accepting is paused after `accept` failed for lack of resources.
+        var backingOff = false
+    }
 
     package init(
         path: String,
@@ -71,18 +79,22 @@ package final class ControlServer: @unchecked Sendable {
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         self.fd = fd
-        source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptor)
-        source.setEventHandler { [unowned self] in self.acceptAll() }
-        source.resume()
+        accepting = Mutex(Accepting(source: DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptor)))
+        accepting.withLock {
+            $0.source.setEventHandler { [unowned self] in self.acceptAll() }
+            $0.source.resume()
+        }
     }
 
     package var counters: Counters { state.withLock { $0 } }
 
     package func close() {
-        acceptor.sync {
-            if backingOff { source.resume() }
-            backingOff = false
-            source.cancel()
+        acceptor.checkedSync {
+            accepting.withLock {
+                if $0.backingOff { $0.source.resume() }
+                $0.backingOff = false
+                $0.source.cancel()
+            }
         }
         Foundation.close(fd)
         unlink(path)
@@ -90,8 +102,8 @@ package final class ControlServer: @unchecked Sendable {
 
     private func acceptAll() {
         dispatchPrecondition(condition: .onQueue(acceptor))
-        while !backingOff {
-            let client = accept(fd, nil, nil)
+        while !accepting.withLock({ $0.backingOff }) {
+            let client = limits.accept(fd)
             guard client >= 0 else {
                 switch errno {
                 case EINTR, ECONNABORTED, EPROTO:
@@ -102,13 +114,17 @@ package final class ControlServer: @unchecked Sendable {
                     // EMFILE, ENFILE, ENOBUFS, ENOMEM: the pending connection stays queued and the socket stays
                     // readable, so retrying now would spin. Pause accepting for a while instead.
                     state.withLock { $0.acceptFailures += 1 }
-                    backingOff = true
-                    source.suspend()
+                    accepting.withLock {
+                        $0.backingOff = true
+                        $0.source.suspend()
+                    }
                     acceptor.asyncAfter(deadline: .now() + .nanoseconds(Int(limits.acceptBackoff.nanoseconds))) {
                         [weak self] in
-                        guard let self, self.backingOff, !self.source.isCancelled else { return }
-                        self.backingOff = false
-                        self.source.resume()
+                        self?.accepting.withLock {
+                            guard $0.backingOff, !$0.source.isCancelled else { return }
+                            $0.backingOff = false
+                            $0.source.resume()
+                        }
                     }
                     return
                 }
@@ -291,3 +307,6 @@ private struct PeerCredentials {
     var uid: uid_t = 0
     var gid: gid_t = 0
 }
+
+/// `accept(2)` without the peer's address, the server's default.
+private func acceptConnection(_ fd: Int32) -> Int32 { accept(fd, nil, nil) }

@@ -154,7 +154,7 @@ final class Engine: @unchecked Sendable {
             counters.failedCommits += 1
             logger.error(
                 "cannot commit \(batch.count) poll results; they will be polled again: \(error)",
-                metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+                metadata: [JournalField.messageID: "\(MessageID.storeWriteFailed)"]
             )
         }
         onCommitted?(batch.map(\.terminal))
@@ -182,7 +182,7 @@ final class Engine: @unchecked Sendable {
                 let dropped = page.feedback.count - records.count
                 logger.warning(
                     "\(terminal.id) sent \(dropped) feedback entries rated outside 1–5; they were not stored",
-                    metadata: ["TERMINAL_ID": "\(terminal.id)"]
+                    metadata: [JournalField.terminalID: "\(terminal.id)"]
                 )
             }
             let fresh = try StateStore.insertFeedback(records, receivedAt: now, db)

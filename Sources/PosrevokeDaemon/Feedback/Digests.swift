@@ -7,7 +7,7 @@ import PosrevokeCore
 /// Writes the daily feedback digest: one journal entry per unfinished plan about yesterday, once per day.
 ///
 /// Sent days are recorded in the state store, so a restart neither repeats nor skips the day's digest.
-final class Digests: @unchecked Sendable {
+final class Digests: Sendable {
     let queue = DispatchQueue(label: "posrevoke.digests")
     private let store: StateStore
     private let engine: Engine
@@ -26,7 +26,7 @@ final class Digests: @unchecked Sendable {
     /// Writes the digests that are due and not yet sent. Call it often; it does nothing most of the time.
     func runIfDue() {
         dispatchPrecondition(condition: .onQueue(queue))
-        let config = engine.queue.sync { engine.config.feedback }
+        let config = engine.queue.checkedSync { engine.config.feedback }
         guard config.digest.enabled, let day = DigestSchedule(config: config.digest).dueDay(now: clock.now()) else {
             return
         }
@@ -40,12 +40,12 @@ final class Digests: @unchecked Sendable {
     /// Writes the digest of `day` for the given plans (every unfinished plan when nil).
     /// Without `force`, plans whose digest of that day was already sent are skipped.
     func write(day: String, plans wanted: [String]?, force: Bool) throws -> [DigestView] {
-        let (config, cutovers) = engine.queue.sync { (engine.config, engine.feedbackCutovers()) }
+        let (config, cutovers) = engine.queue.checkedSync { (engine.config, engine.feedbackCutovers()) }
         let schedule = DigestSchedule(config: config.feedback.digest)
         guard let interval = schedule.interval(of: day) else {
             throw ControlError("not a day: \(day) (use YYYY-MM-DD)")
         }
-        var scopes = runner.queue.sync { runner.feedbackScopes() }
+        var scopes = runner.queue.checkedSync { runner.feedbackScopes() }
         if let wanted {
             for plan in wanted where scopes[plan] == nil { throw ControlError("no unfinished plan '\(plan)'") }
             scopes = scopes.filter { wanted.contains($0.key) }
@@ -76,7 +76,7 @@ final class Digests: @unchecked Sendable {
                 baseline: baseline,
                 config: config.feedback
             )
-            var metadata: Logger.Metadata = ["MESSAGE_ID": "\(MessageID.feedbackDigest)"]
+            var metadata: Logger.Metadata = [JournalField.messageID: "\(MessageID.feedbackDigest)"]
             for (name, value) in digest.fields { metadata[name] = "\(value)" }
             // Recorded first: a store that refuses writes must not turn into a digest every few seconds.
             try store.write { try StateStore.markDigestSent(plan: plan, day: day, at: clock.now(), $0) }

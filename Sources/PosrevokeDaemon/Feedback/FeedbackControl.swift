@@ -5,32 +5,34 @@ import PosrevokeCore
 
 /// `posrevokectl feedback add|import|report|digest`, answered on socket worker threads.
 extension Daemon {
-    func handleFeedback(_ request: ControlRequest) throws -> ControlResponse {
+    func handleFeedback(_ command: ControlCommand, _ request: ControlRequest) throws -> ControlResponse {
         let args = request.args
-        switch request.command {
-        case "feedback.add":
+        switch command {
+        case .feedbackAdd:
             return try .success(addFeedback(args))
-        case "feedback.import":
+        case .feedbackImport:
             guard let body = request.body, let data = body.data(using: .utf8),
                 let batch = try? ControlCoding.decoder.decode(FeedbackImportRequest.self, from: data)
             else { throw ControlError("feedback import needs the parsed rows as its body") }
             return try .success(importFeedback(batch))
-        case "feedback.report":
+        case .feedbackReport:
             return try .success(feedbackReport(args))
-        case "feedback.digest":
-            let schedule = DigestSchedule(config: loop.sync { config.feedback.digest })
+        case .feedbackDigest:
+            let schedule = DigestSchedule(config: loop.checkedSync { config.feedback.digest })
             let yesterday = schedule.yesterday(of: clock.now())
             let plans = args["plan"].map { [$0] }
             return try .success(
-                digests.queue.sync { try digests.write(day: args["day"] ?? yesterday, plans: plans, force: true) }
+                digests.queue.checkedSync {
+                    try digests.write(day: args["day"] ?? yesterday, plans: plans, force: true)
+                }
             )
         default:
-            throw ControlError("unknown command '\(request.command)'")
+            throw ControlError("unknown command '\(command.rawValue)'")
         }
     }
 
     private func addFeedback(_ args: [String: String]) throws -> FeedbackRecord {
-        let settings = loop.sync { (config.feedback, config.terminals) }
+        let settings = loop.checkedSync { (config.feedback, config.terminals) }
         guard let rating = args["rating"].flatMap(Int.init), (1...5).contains(rating) else {
             throw ControlError("--rating must be a whole number from 1 to 5")
         }
@@ -75,12 +77,13 @@ extension Daemon {
             comment: args["comment"] ?? "",
             time: time
         )
-        _ = try engine.queue.sync { try engine.record([record]) }
+        _ = try engine.queue.checkedSync { try engine.record([record]) }
         var metadata: Logger.Metadata = [
-            "MESSAGE_ID": "\(MessageID.feedbackRecorded)", "FEEDBACK_ORIGIN": "operator", "STORE_ID": "\(store)",
+            JournalField.messageID: "\(MessageID.feedbackRecorded)", "FEEDBACK_ORIGIN": "operator",
+            JournalField.storeID: "\(store)",
             "FEEDBACK_CATEGORY": "\(category)", "FEEDBACK_RATING": "\(rating)", "FEEDBACK_COUNT": "1",
         ]
-        if let terminal { metadata["TERMINAL_ID"] = "\(terminal)" }
+        if let terminal { metadata[JournalField.terminalID] = "\(terminal)" }
         logger.info(
             "feedback added by an operator for store \(store): \(category), rated \(rating)",
             metadata: metadata
@@ -97,7 +100,7 @@ extension Daemon {
         if batch.file.utf8.count > FeedbackLimits.maxNameBytes {
             batch.file = String(batch.file.prefix(FeedbackLimits.maxNameBytes / 4)) + "…"
         }
-        let (settings, directory) = loop.sync { (config.feedback, Directory(config.terminals)) }
+        let (settings, directory) = loop.checkedSync { (config.feedback, Directory(config.terminals)) }
         let now = clock.now()
         var errors = batch.boundedErrors
         var records: [FeedbackRecord] = []
@@ -129,14 +132,14 @@ extension Daemon {
         guard errors.isEmpty || batch.skipBad else {
             return FeedbackImportResult(file: batch.file, applied: false, imported: 0, duplicates: 0, errors: errors)
         }
-        let fresh = try engine.queue.sync { try engine.record(records) }
+        let fresh = try engine.queue.checkedSync { try engine.record(records) }
         var categories: [String: Int] = [:]
         for record in fresh { categories[record.category, default: 0] += 1 }
         let counts = "\(records.count - fresh.count) already stored, \(errors.count) rows skipped"
         logger.info(
             "imported \(fresh.count) feedback entries from \(batch.file) (\(counts))",
             metadata: [
-                "MESSAGE_ID": "\(MessageID.feedbackRecorded)", "FEEDBACK_ORIGIN": "survey",
+                JournalField.messageID: "\(MessageID.feedbackRecorded)", "FEEDBACK_ORIGIN": "survey",
                 "FEEDBACK_COUNT": "\(fresh.count)", "FEEDBACK_DUPLICATES": "\(records.count - fresh.count)",
                 "FEEDBACK_SKIPPED": "\(errors.count)",
                 "CATEGORY_COUNTS":
@@ -153,7 +156,7 @@ extension Daemon {
     }
 
     private func feedbackReport(_ args: [String: String]) throws -> FeedbackReport {
-        let (settings, cutovers) = engine.queue.sync { (engine.config.feedback, engine.feedbackCutovers()) }
+        let (settings, cutovers) = engine.queue.checkedSync { (engine.config.feedback, engine.feedbackCutovers()) }
         let now = clock.now()
         var since: Date?
         if let text = args["since"] {
@@ -171,7 +174,7 @@ extension Daemon {
         var stores = args["store"].map { Set([$0]) }
         var planTerminals: Set<String>?
         if let plan = args["plan"] {
-            guard let scope = runner.queue.sync(execute: { runner.feedbackScopes(finished: true) })[plan] else {
+            guard let scope = runner.queue.checkedSync(execute: { runner.feedbackScopes(finished: true) })[plan] else {
                 throw ControlError("no plan '\(plan)'")
             }
             planTerminals = scope.terminals

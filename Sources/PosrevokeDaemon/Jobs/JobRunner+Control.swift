@@ -6,33 +6,56 @@ import PosrevokeCore
 extension JobRunner {
     enum PlanCommand: String {
         case pause, resume, cancel
+
+        /// What `command` asks of a plan; nil for a command that is not about one plan's course.
+        init?(_ command: ControlCommand) {
+            switch command {
+            case .plansPause: self = .pause
+            case .plansResume: self = .resume
+            case .plansCancel: self = .cancel
+            default: return nil
+            }
+        }
     }
 
     enum JobCommand: String {
         case confirm, retry, cancel, pause, resume
         case runNow = "run-now"
+
+        /// What `command` asks of a job; nil for a command that is not about one job's course.
+        init?(_ command: ControlCommand) {
+            switch command {
+            case .jobsConfirm: self = .confirm
+            case .jobsRetry: self = .retry
+            case .jobsCancel: self = .cancel
+            case .jobsRunNow: self = .runNow
+            case .jobsPause: self = .pause
+            case .jobsResume: self = .resume
+            default: return nil
+            }
+        }
     }
 
     func planViews() -> [PlanView] {
-        queue.sync { plans.values.sorted { $0.config.id < $1.config.id }.map(view) }
+        queue.checkedSync { plans.values.sorted { $0.config.id < $1.config.id }.map(view) }
     }
 
     func planView(_ id: String) throws -> PlanView {
-        try queue.sync {
+        try queue.checkedSync {
             guard let plan = plans[id] else { throw ControlError("no plan '\(id)'") }
             return view(plan)
         }
     }
 
     func jobList(plan: String?, status: String?) -> [Job] {
-        queue.sync {
+        queue.checkedSync {
             jobs.values.filter { (plan == nil || $0.plan == plan) && (status == nil || $0.status.rawValue == status) }
                 .sorted { ($0.plan, $0.wave, $0.id) < ($1.plan, $1.wave, $1.id) }
         }
     }
 
     func job(_ id: String) throws -> Job {
-        try queue.sync {
+        try queue.checkedSync {
             guard let job = jobs[id] else { throw ControlError("no job '\(id)'") }
             return job
         }
@@ -40,7 +63,7 @@ extension JobRunner {
 
     /// Job counts by status, for `status`.
     func counts() -> (plans: [String: Int], jobs: [String: Int]) {
-        queue.sync {
+        queue.checkedSync {
             (
                 Dictionary(grouping: plans.values, by: \.state.status.rawValue).mapValues(\.count),
                 Dictionary(grouping: jobs.values, by: \.status.rawValue).mapValues(\.count)
@@ -49,14 +72,15 @@ extension JobRunner {
     }
 
     func create(_ plan: PlanConfig) throws -> PlanView {
-        let created = try queue.sync { try createPlan(plan, source: "operator", now: clock.now()) }
+        // The view reads `jobs`, so it is built on the queue: a tick may be changing them.
+        let created = try queue.checkedSync { view(try createPlan(plan, source: "operator", now: clock.now())) }
         poke()
-        return view(created)
+        return created
     }
 
     /// `by` names who asked, as the control socket's peer credentials say (`user (uid N)`).
     func command(plan id: String, _ command: PlanCommand, force: Bool, by: String = "an operator") throws -> PlanView {
-        let updated = try queue.sync { () throws -> StateStore.StoredPlan in
+        let updated = try queue.checkedSync { () throws -> PlanView in
             guard var plan = plans[id] else { throw ControlError("no plan '\(id)'") }
             let now = clock.now()
             var changedJobs: [Job] = []
@@ -93,14 +117,14 @@ extension JobRunner {
             for (job, event) in events { logStep(job, event) }
             logPlan(plan, "\(command.rawValue)d by \(by)\(force ? " (skipping the next health gate)" : "")")
             publishAlerts(jobs: changedJobs, plans: [plan], now: now)
-            return plan
+            return view(plan)
         }
         poke()
-        return view(updated)
+        return updated
     }
 
     func command(job id: String, _ command: JobCommand) throws -> Job {
-        let updated = try queue.sync { () throws -> Job in
+        let updated = try queue.checkedSync { () throws -> Job in
             guard var job = jobs[id] else { throw ControlError("no job '\(id)'") }
             let now = clock.now()
             let before = job
@@ -162,7 +186,9 @@ extension JobRunner {
         return updated
     }
 
+    /// On the queue only: it reads `jobs`.
     private func view(_ plan: StateStore.StoredPlan) -> PlanView {
+        dispatchPrecondition(condition: .onQueue(queue))
         let planJobs = jobs.values.filter { $0.plan == plan.config.id }
         let grouped: [Int: [Job]] = Dictionary(grouping: planJobs, by: \.wave)
         let waves: [PlanView.Wave] = grouped.keys.sorted().map { wave in

@@ -9,7 +9,7 @@ extension JobRunner {
     func createPlan(_ plan: PlanConfig, source: String, now: Date) throws -> StateStore.StoredPlan {
         dispatchPrecondition(condition: .onQueue(queue))
         guard plans[plan.id] == nil else { throw ControlError("plan '\(plan.id)' already exists") }
-        let effective = engine.queue.sync { config.terminals.compactMap { engine.terminal($0.id) } }
+        let effective = engine.queue.checkedSync { config.terminals.compactMap { engine.terminal($0.id) } }
         let selected = effective.filter { plan.select.matches($0) }
         var pairs: [(Terminal, CreditProvider)] = []
         for terminal in selected {
@@ -80,7 +80,7 @@ extension JobRunner {
                 } catch {
                     logger.error(
                         "plan \(plan.id) from the config file was not created: \(error)",
-                        metadata: ["MESSAGE_ID": "\(MessageID.planEvent)", "PLAN_ID": "\(plan.id)"]
+                        metadata: [JournalField.messageID: "\(MessageID.planEvent)", JournalField.planID: "\(plan.id)"]
                     )
                 }
             }
@@ -106,7 +106,7 @@ extension JobRunner {
         dispatchPrecondition(condition: .onQueue(queue))
         let active = plans.values.filter { $0.state.status == .active }
         guard !active.isEmpty else { return }
-        let alerting = engine.queue.sync { engine.alertingKeys }
+        let alerting = engine.queue.checkedSync { engine.alertingKeys }
         for var plan in active {
             let planJobs = jobs.values.filter { $0.plan == plan.config.id }
             let before = plan.state
@@ -149,7 +149,9 @@ extension JobRunner {
     func publishAlerts(jobs: [Job], plans: [StateStore.StoredPlan], now: Date) {
         var conditions: [(condition: Condition, store: String)] = []
         for job in jobs {
-            let evidence = ["JOB_ID": job.id, "PLAN_ID": job.plan, "JOB_STEP": job.step.rawValue]
+            let evidence = [
+                JournalField.jobID: job.id, JournalField.planID: job.plan, JournalField.jobStep: job.step.rawValue,
+            ]
             conditions.append(
                 (
                     Condition(
@@ -185,7 +187,7 @@ extension JobRunner {
                     Condition(
                         key: AlertKey(kind: .healthGateFailed, terminal: plan.config.id),
                         active: failed,
-                        evidence: ["PLAN_ID": plan.config.id, "WAVE": String(plan.state.currentWave + 1)],
+                        evidence: [JournalField.planID: plan.config.id, "WAVE": String(plan.state.currentWave + 1)],
                         summary: "\(plan.state.pauseReason ?? "health gate failed"); the plan is paused, "
                             + "`posrevokectl plans resume \(plan.config.id)` after fixing it"
                     ), "-"
@@ -203,9 +205,12 @@ extension JobRunner {
             level: level,
             "job \(job.id): \(event.step.rawValue) \(event.state): \(event.detail)",
             metadata: [
-                "MESSAGE_ID": "\(MessageID.jobStep)", "JOB_ID": "\(job.id)", "PLAN_ID": "\(job.plan)",
-                "TERMINAL_ID": "\(job.terminal)", "STORE_ID": "\(job.store)", "PROVIDER": "\(job.provider.rawValue)",
-                "JOB_STEP": "\(event.step.rawValue)", "JOB_STATE": "\(event.state)", "JOB_ATTEMPT": "\(job.attempt)",
+                JournalField.messageID: "\(MessageID.jobStep)", JournalField.jobID: "\(job.id)",
+                JournalField.planID: "\(job.plan)",
+                JournalField.terminalID: "\(job.terminal)", JournalField.storeID: "\(job.store)",
+                JournalField.provider: "\(job.provider.rawValue)",
+                JournalField.jobStep: "\(event.step.rawValue)", JournalField.jobState: "\(event.state)",
+                "JOB_ATTEMPT": "\(job.attempt)",
             ]
         )
     }
@@ -215,7 +220,7 @@ extension JobRunner {
             level: level,
             "plan \(plan.config.id) \(what)",
             metadata: [
-                "MESSAGE_ID": "\(MessageID.planEvent)", "PLAN_ID": "\(plan.config.id)",
+                JournalField.messageID: "\(MessageID.planEvent)", JournalField.planID: "\(plan.config.id)",
                 "PLAN_STATE": "\(plan.state.status.rawValue)", "WAVE": "\(plan.state.currentWave + 1)",
             ]
         )

@@ -74,7 +74,7 @@ final class JobRunner: @unchecked Sendable {
         if !recovered.isEmpty {
             logger.notice("resuming \(recovered.count) job steps that were running when the daemon stopped")
         }
-        engine.queue.sync { engine.setCutovers(loaded.cutovers) }
+        engine.queue.checkedSync { engine.setCutovers(loaded.cutovers) }
         timer.setEventHandler { [unowned self] in self.tick() }
     }
 
@@ -83,7 +83,7 @@ final class JobRunner: @unchecked Sendable {
         logger.error(
             "state row quarantined: \(row); the daemon goes on without it (see the table quarantine)",
             metadata: [
-                "MESSAGE_ID": "\(MessageID.stateRowQuarantined)", "STATE_TABLE": "\(row.table)",
+                JournalField.messageID: "\(MessageID.stateRowQuarantined)", "STATE_TABLE": "\(row.table)",
                 "STATE_KEY": "\(row.key)", "DECODE_ERROR": "\(row.error)",
             ]
         )
@@ -163,7 +163,7 @@ final class JobRunner: @unchecked Sendable {
                 let delay = Int(Self.storeRetryDelay)
                 logger.error(
                     "cannot save job state; steps are not started, next try in \(delay) s: \(error)",
-                    metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+                    metadata: [JournalField.messageID: "\(MessageID.storeWriteFailed)"]
                 )
                 for job in begun { busyTerminals.remove(job.terminal) }
                 begun = []
@@ -180,7 +180,8 @@ final class JobRunner: @unchecked Sendable {
 
     private func launch(_ job: Job, now: Date) {
         running.insert(job.id)
-        guard let plan = plans[job.plan], let terminal = engine.queue.sync(execute: { engine.terminal(job.terminal) }),
+        guard let plan = plans[job.plan],
+            let terminal = engine.queue.checkedSync(execute: { engine.terminal(job.terminal) }),
             let driver = drivers[terminal.driver], let platform = platforms[job.provider]
         else {
             queue.async { self.finish(job.id, .retry(error: "terminal, driver or platform is not configured")) }
@@ -277,12 +278,12 @@ final class JobRunner: @unchecked Sendable {
             }
             logger.warning(
                 "\(ids.count) job steps were not committed; they run again in \(Int(Self.storeRetryDelay)) s",
-                metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+                metadata: [JournalField.messageID: "\(MessageID.storeWriteFailed)"]
             )
         } catch {
             logger.critical(
                 "cannot read job state back after a failed commit; exiting to restart from the database: \(error)",
-                metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+                metadata: [JournalField.messageID: "\(MessageID.storeWriteFailed)"]
             )
             JournalLogHandler.flush()
             exit(EXIT_FAILURE)
@@ -315,10 +316,11 @@ final class JobRunner: @unchecked Sendable {
                 logger.notice(
                     "cutover recorded for \(job.terminal) \(job.provider.rawValue): \(state?.state.rawValue ?? "cleared")",
                     metadata: [
-                        "MESSAGE_ID": "\(MessageID.jobStep)", "JOB_ID": "\(job.id)", "PLAN_ID": "\(job.plan)",
-                        "TERMINAL_ID": "\(job.terminal)",
-                        "PROVIDER": "\(job.provider.rawValue)", "JOB_STEP": "\(job.step.rawValue)",
-                        "JOB_STATE": "cutover",
+                        JournalField.messageID: "\(MessageID.jobStep)", JournalField.jobID: "\(job.id)",
+                        JournalField.planID: "\(job.plan)",
+                        JournalField.terminalID: "\(job.terminal)",
+                        JournalField.provider: "\(job.provider.rawValue)", JournalField.jobStep: "\(job.step.rawValue)",
+                        JournalField.jobState: "cutover",
                     ]
                 )
             }
@@ -326,7 +328,7 @@ final class JobRunner: @unchecked Sendable {
         } catch {
             logger.error(
                 "cannot save job state; nothing of it was applied: \(error)",
-                metadata: ["MESSAGE_ID": "\(MessageID.storeWriteFailed)"]
+                metadata: [JournalField.messageID: "\(MessageID.storeWriteFailed)"]
             )
             storeHold = now.addingTimeInterval(Self.storeRetryDelay)
             return false

@@ -154,7 +154,7 @@ public final class Daemon: @unchecked Sendable {
             exit(1)
         }
         runner.start()
-        loop.sync { scheduler.reconcile(intervals: intervals(), maxConcurrent: config.polling.maxConcurrent) }
+        loop.checkedSync { scheduler.reconcile(intervals: intervals(), maxConcurrent: config.polling.maxConcurrent) }
         scheduler.start { [unowned self] launch in self.startPoll(launch) }
         every(.seconds(1), on: engine.queue) { [engine, clock] in
             engine.evaluateAll()
@@ -165,11 +165,11 @@ public final class Daemon: @unchecked Sendable {
         every(config.daemon.statusInterval, on: loop) { [unowned self] in self.publishStatus() }
         every(.seconds(30), on: loop) { [unowned self] in self.reportJournalDrops() }
         every(.seconds(600), on: loop) { [unowned self] in self.logStatistics() }
-        loop.sync {
+        loop.checkedSync {
             logger.notice(
                 "posrevoked ready: polling \(config.terminals.count) terminals",
                 metadata: [
-                    "MESSAGE_ID": "\(MessageID.daemonReady)", "TERMINAL_COUNT": "\(config.terminals.count)",
+                    JournalField.messageID: "\(MessageID.daemonReady)", "TERMINAL_COUNT": "\(config.terminals.count)",
                     "READY_MONOTONIC_USEC": "\(Signals.monotonicMicroseconds())",
                 ]
             )
@@ -293,7 +293,7 @@ public final class Daemon: @unchecked Sendable {
             logger.error(
                 "reload rejected, keeping the running config: \(error.issues.map(\.description).joined(separator: "; "))",
                 metadata: [
-                    "MESSAGE_ID": "\(MessageID.reloadRejected)",
+                    JournalField.messageID: "\(MessageID.reloadRejected)",
                     "CONFIG_FILE": "\(options.configPath)",
                     "RELOAD_ERROR": "\(first)",
                     "RELOAD_ERROR_COUNT": "\(error.issues.count)",
@@ -312,7 +312,7 @@ public final class Daemon: @unchecked Sendable {
         platform.reconfigure(candidate.platform.simulation)
         inventory.replace(candidate.terminals)
         rebuildPollers()
-        engine.queue.sync { engine.apply(candidate) }
+        engine.queue.checkedSync { engine.apply(candidate) }
         runner.apply(
             candidate,
             drivers: drivers(),
@@ -323,7 +323,7 @@ public final class Daemon: @unchecked Sendable {
         let change = "\(after.subtracting(before).count) added, \(before.subtracting(after).count) removed"
         logger.notice(
             "config reloaded: \(after.count) terminals (\(change))",
-            metadata: ["MESSAGE_ID": "\(MessageID.reloadApplied)", "CONFIG_FILE": "\(options.configPath)"]
+            metadata: [JournalField.messageID: "\(MessageID.reloadApplied)", "CONFIG_FILE": "\(options.configPath)"]
         )
         return ReloadView(applied: true, errors: [], terminals: candidate.terminals.count)
     }
@@ -387,7 +387,7 @@ public final class Daemon: @unchecked Sendable {
                 reportedStall = nil
                 logger.notice(
                     "the \(part.rawValue) makes progress again; feeding the watchdog again",
-                    metadata: ["MESSAGE_ID": "\(MessageID.watchdogWithheld)", "STALLED_PART": "none"]
+                    metadata: [JournalField.messageID: "\(MessageID.watchdogWithheld)", "STALLED_PART": "none"]
                 )
                 loop.async { self.publishStatus() }
             }
@@ -398,7 +398,7 @@ public final class Daemon: @unchecked Sendable {
             logger.critical(
                 "the \(part.rawValue) has made no progress for \(seconds) s; no longer feeding the watchdog",
                 metadata: [
-                    "MESSAGE_ID": "\(MessageID.watchdogWithheld)", "STALLED_PART": "\(part.rawValue)",
+                    JournalField.messageID: "\(MessageID.watchdogWithheld)", "STALLED_PART": "\(part.rawValue)",
                     "STALLED_SINCE": "\(since.formatted(.iso8601))",
                 ]
             )
@@ -418,7 +418,7 @@ public final class Daemon: @unchecked Sendable {
         logger.info(
             "statistics: \(summary)",
             metadata: [
-                "MESSAGE_ID": "\(MessageID.daemonStatistics)",
+                JournalField.messageID: "\(MessageID.daemonStatistics)",
                 "TERMINAL_COUNT": "\(stats.terminals)",
                 "POLLS_LAUNCHED": "\(stats.counters.launched)",
                 "POLLS_SKIPPED_BUSY": "\(stats.counters.skippedBusy)",
@@ -436,7 +436,7 @@ public final class Daemon: @unchecked Sendable {
                 "FEEDBACK_REJECTED": "\(engineStats.feedbackRejected)",
                 "FUTURE_TIMES_CLAMPED": "\(engineStats.futureTimesClamped)",
                 "ALERTS_FIRING": "\(engineStats.firing)",
-                "ALERTS_COALESCED": "\(engine.queue.sync { engine.announcer.suppressedTotal })",
+                "ALERTS_COALESCED": "\(engine.queue.checkedSync { engine.announcer.suppressedTotal })",
                 "ALERTS_SILENCED": "\(engineStats.silenced)",
                 "JOURNAL_DROPPED": "\(JournalQueue.shared.droppedCount)",
             ]
@@ -448,7 +448,7 @@ public final class Daemon: @unchecked Sendable {
         guard dropped > 0 else { return }
         logger.warning(
             "\(dropped) journal entries were dropped because journald did not keep up",
-            metadata: ["MESSAGE_ID": "\(MessageID.journalDropped)", "DROPPED_COUNT": "\(dropped)"]
+            metadata: [JournalField.messageID: "\(MessageID.journalDropped)", "DROPPED_COUNT": "\(dropped)"]
         )
     }
 
@@ -462,7 +462,7 @@ public final class Daemon: @unchecked Sendable {
         ServiceNotifier.send("STOPPING=1\nSTATUS=stopping (\(signal))")
         logger.notice(
             "stopping on \(signal)",
-            metadata: ["MESSAGE_ID": "\(MessageID.daemonStopping)", "SIGNAL": "\(signal)"]
+            metadata: [JournalField.messageID: "\(MessageID.daemonStopping)", "SIGNAL": "\(signal)"]
         )
         scheduler.stop()
         control?.close()
@@ -475,7 +475,7 @@ public final class Daemon: @unchecked Sendable {
             loop.asyncAfter(deadline: .now() + .milliseconds(20)) { self.waitForPolls(until: deadline) }
             return
         }
-        engine.queue.sync {
+        engine.queue.checkedSync {
             engine.evaluateAll()
             engine.announce(now: clock.now().addingTimeInterval(3600))
         }
