@@ -209,10 +209,12 @@ struct ControlServerTests {
         let client = try RawClient(dir.file("control.sock"))
         client.write(#"{"command":"status","args":{}}"# + "\n")
         Thread.sleep(forTimeInterval: 1)
+        let failures = server.counters.acceptFailures
         let tried = calls.withLock { $0 }
         // One try at once and one after each 200 ms pause: about 6 in a second, not thousands.
         #expect((2...8).contains(tried), "accept was called \(tried) times in 1 s")
-        #expect(server.counters.acceptFailures == tried)
+        // Read a moment apart: a retry may fall between the two reads.
+        #expect(tried - failures <= 1 && failures <= tried, "\(failures) failures counted for \(tried) calls")
         #expect(handled.count.withLock { $0 } == 0)
 
         failing.withLock { $0 = false }

@@ -35,7 +35,10 @@ struct NotifyProtocolTests {
         // write lock, so the engine's commit waits (its busy timeout is 10 s). The daemon must notice, withhold
         // WATCHDOG=1 and say why; once the lock goes, the commit lands and the pings come back.
         let stallFrom = listener.messages.count
-        let holder = try DatabaseQueue(path: dir.file("state") + "/state.sqlite")
+        // Waits for the daemon's own commit to end before taking the lock, rather than failing on SQLITE_BUSY.
+        var waiting = Configuration()
+        waiting.busyMode = .timeout(5)
+        let holder = try DatabaseQueue(path: dir.file("state") + "/state.sqlite", configuration: waiting)
         try holder.inTransaction(.exclusive) { _ in
             Thread.sleep(forTimeInterval: 3)
             return .commit

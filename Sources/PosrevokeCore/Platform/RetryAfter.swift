@@ -8,15 +8,14 @@ public enum RetryAfter {
     /// The wait `value` asks for, counted from `now`: nil when the header is absent or malformed, zero for a date
     /// already past, at most `maximum`.
     public static func parse(_ value: String?, now: Date) -> Duration? {
-        guard let text = value?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.utf8.count <= 64 else {
-            return nil
-        }
+        guard let text = value?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         let limit = Int(maximum.components.seconds)
         if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             // Many digits overflow Int: that is "very long", not "absent".
             return .seconds(Int(text).map { min($0, limit) } ?? limit)
         }
-        guard let date = httpDate(text) else { return nil }
+        // A date is about 29 bytes; anything much longer is not one.
+        guard text.utf8.count <= 64, let date = httpDate(text) else { return nil }
         let seconds = date.timeIntervalSince(now)
         guard seconds > 0 else { return .zero }
         return .seconds(min(seconds.rounded(.up), Double(limit)))
