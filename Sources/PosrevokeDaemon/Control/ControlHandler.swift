@@ -108,6 +108,19 @@ extension Daemon {
             guard let value = args[name], !value.isEmpty else { throw ControlError("missing argument '\(name)'") }
             return value
         }
+        func plan(_ action: JobRunner.PlanCommand) throws -> ControlResponse {
+            try .success(
+                runner.command(
+                    plan: try arg("id"),
+                    action,
+                    force: args["force"] == "true",
+                    by: peer?.label ?? "an operator"
+                )
+            )
+        }
+        func job(_ action: JobRunner.JobCommand) throws -> ControlResponse {
+            try .success(runner.command(job: try arg("id"), action))
+        }
         switch command {
         case .status:
             return try .success(status())
@@ -163,27 +176,19 @@ extension Daemon {
             return try .success(runner.planViews())
         case .plansShow:
             return try .success(runner.planView(try arg("id")))
-        case .plansPause, .plansResume, .plansCancel:
-            guard let action = JobRunner.PlanCommand(command) else {
-                throw ControlError("unknown command '\(command.rawValue)'")
-            }
-            return try .success(
-                runner.command(
-                    plan: try arg("id"),
-                    action,
-                    force: args["force"] == "true",
-                    by: peer?.label ?? "an operator"
-                )
-            )
+        case .plansPause: return try plan(.pause)
+        case .plansResume: return try plan(.resume)
+        case .plansCancel: return try plan(.cancel)
         case .jobsList:
             return try .success(runner.jobList(plan: args["plan"], status: args["status"]))
         case .jobsShow:
             return try .success(runner.job(try arg("id")))
-        case .jobsConfirm, .jobsRetry, .jobsCancel, .jobsRunNow, .jobsPause, .jobsResume:
-            guard let action = JobRunner.JobCommand(command) else {
-                throw ControlError("unknown command '\(command.rawValue)'")
-            }
-            return try .success(runner.command(job: try arg("id"), action))
+        case .jobsConfirm: return try job(.confirm)
+        case .jobsRetry: return try job(.retry)
+        case .jobsCancel: return try job(.cancel)
+        case .jobsRunNow: return try job(.runNow)
+        case .jobsPause: return try job(.pause)
+        case .jobsResume: return try job(.resume)
         case .feedbackAdd, .feedbackImport, .feedbackReport, .feedbackDigest:
             return try handleFeedback(command, request)
         case .reload:

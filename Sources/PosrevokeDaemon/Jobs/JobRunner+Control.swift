@@ -6,34 +6,11 @@ import PosrevokeCore
 extension JobRunner {
     enum PlanCommand: String {
         case pause, resume, cancel
-
-        /// What `command` asks of a plan; nil for a command that is not about one plan's course.
-        init?(_ command: ControlCommand) {
-            switch command {
-            case .plansPause: self = .pause
-            case .plansResume: self = .resume
-            case .plansCancel: self = .cancel
-            default: return nil
-            }
-        }
     }
 
     enum JobCommand: String {
         case confirm, retry, cancel, pause, resume
         case runNow = "run-now"
-
-        /// What `command` asks of a job; nil for a command that is not about one job's course.
-        init?(_ command: ControlCommand) {
-            switch command {
-            case .jobsConfirm: self = .confirm
-            case .jobsRetry: self = .retry
-            case .jobsCancel: self = .cancel
-            case .jobsRunNow: self = .runNow
-            case .jobsPause: self = .pause
-            case .jobsResume: self = .resume
-            default: return nil
-            }
-        }
     }
 
     func planViews() -> [PlanView] {
