@@ -14,17 +14,7 @@ struct JobsJournalTests {
         .deletingLastPathComponent()
 
     func start(_ dir: TestDirectory, config: String) throws -> (DaemonProcess, PrivateJournal, String) {
-        let journal = PrivateJournal(directory: dir)
-        let socket = dir.file("control.sock")
-        let daemon = try DaemonProcess(
-            arguments: [
-                "--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target",
-                "journal",
-            ],
-            journal: journal,
-            log: dir.file("daemon.log")
-        )
-        return (daemon, journal, socket)
+        try DaemonProcess.withPrivateJournal(dir, config: config)
     }
 
     func plan(_ socket: String, _ id: String) -> PlanView? {

@@ -71,16 +71,7 @@ struct SecretsJournalTests {
 
             """
         )
-        let journal = PrivateJournal(directory: dir)
-        let socket = dir.file("control.sock")
-        let daemon = try DaemonProcess(
-            arguments: [
-                "--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target",
-                "journal",
-            ],
-            journal: journal,
-            log: dir.file("daemon.log")
-        )
+        let (daemon, journal, socket) = try DaemonProcess.withPrivateJournal(dir, config: config)
         // The secrets are really in use: the plan's platform steps were signed with the key and accepted, t-1 is
         // polled with its token, and the other two fail for their tokens.
         func call<T: Decodable>(_ command: String, _ args: [String: String] = [:], as type: T.Type) -> T? {
@@ -157,16 +148,7 @@ struct SecretsJournalTests {
 
             """
         )
-        let journal = PrivateJournal(directory: dir)
-        let socket = dir.file("control.sock")
-        let daemon = try DaemonProcess(
-            arguments: [
-                "--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target",
-                "journal",
-            ],
-            journal: journal,
-            log: dir.file("daemon.log")
-        )
+        let (daemon, journal, socket) = try DaemonProcess.withPrivateJournal(dir, config: config)
         let client = ControlClient(path: socket)
         let key = "lingering-credit-pay/t-9/wechat-payscore"
         let firing = eventually(timeout: 30, interval: 0.2) {

@@ -103,3 +103,25 @@ func eventually(timeout: TimeInterval, interval: TimeInterval = 0.1, _ condition
     } while Date() < deadline
     return false
 }
+
+extension DaemonProcess {
+    /// The daemon on `config`, logging to its own private journald, with its state and control socket in `dir`.
+    static func withPrivateJournal(
+        _ dir: TestDirectory,
+        config: String
+    ) throws -> (
+        DaemonProcess, PrivateJournal, socket: String
+    ) {
+        let journal = PrivateJournal(directory: dir)
+        let socket = dir.file("control.sock")
+        let daemon = try DaemonProcess(
+            arguments: [
+                "--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target",
+                "journal",
+            ],
+            journal: journal,
+            log: dir.file("daemon.log")
+        )
+        return (daemon, journal, socket)
+    }
+}
