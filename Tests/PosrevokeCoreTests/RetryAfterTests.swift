@@ -10,15 +10,15 @@ struct RetryAfterHeaderTests {
     func forms() {
         #expect(RetryAfter.parse("120", now: now) == .seconds(120))
         #expect(RetryAfter.parse(" 0 ", now: now) == .zero)
-        let later = now.addingTimeInterval(90)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        #expect(RetryAfter.parse(formatter.string(from: later), now: now) == .seconds(90))
-        #expect(RetryAfter.parse(formatter.string(from: now.addingTimeInterval(-30)), now: now) == .zero)
+        // 90 s after `now` in each form RFC 9110 says a recipient reads, and one 30 s before it.
+        #expect(RetryAfter.parse("Mon, 24 Nov 2025 16:01:30 GMT", now: now) == .seconds(90))
+        #expect(RetryAfter.parse("Monday, 24-Nov-25 16:01:30 GMT", now: now) == .seconds(90))
+        #expect(RetryAfter.parse("Mon Nov 24 16:01:30 2025", now: now) == .seconds(90))
+        #expect(RetryAfter.parse("Mon, 24 Nov 2025 15:59:30 GMT", now: now) == .zero)
         for bad in [
-            nil, "", "-5", "1.5", "soon", "12s", "Tue, 32 Foo 2026 99:00:00 GMT", String(repeating: "x", count: 65),
+            nil, "", "-5", "1.5", "soon", "12s", "Tue, 32 Foo 2026 99:00:00 GMT",
+            "Mon, 24 Nov 2025 16:01:30 GMT trailing", "Mon, 24 Nov 2025 16:01:30 PST",
+            String(repeating: "x", count: 65),
         ] {
             #expect(RetryAfter.parse(bad, now: now) == nil, "\(String(describing: bad))")
         }

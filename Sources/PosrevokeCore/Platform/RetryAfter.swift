@@ -21,12 +21,47 @@ public enum RetryAfter {
         return .seconds(min(seconds.rounded(.up), Double(limit)))
     }
 
-    /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form senders must use.
+    /// The three forms RFC 9110 §5.6.7 says a recipient must read: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`),
+    /// the obsolete RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`). Strict
+    /// parse strategies, not `DateFormatter`, which leaks on this platform; the whole header must be the date.
     private static func httpDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.date(from: text)
+        for strategy in dateForms {
+            let range = text.startIndex..<text.endIndex
+            if let match = try? strategy.consuming(text, startingAt: text.startIndex, in: range),
+                match.upperBound == text.endIndex
+            {
+                return match.output
+            }
+        }
+        return nil
     }
+
+    private static let dateForms: [Date.ParseStrategy] = {
+        let posix = Locale(identifier: "en_US_POSIX")
+        let gmt = TimeZone.gmt
+        let hour = Date.FormatStyle.Symbol.VerbatimHour.twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)
+        return [
+            Date.ParseStrategy(
+                format:
+                    "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .padded(4)) \(hour: hour):\(minute: .twoDigits):\(second: .twoDigits) GMT",
+                locale: posix,
+                timeZone: gmt,
+                isLenient: false
+            ),
+            Date.ParseStrategy(
+                format:
+                    "\(weekday: .wide), \(day: .twoDigits)-\(month: .abbreviated)-\(year: .twoDigits) \(hour: hour):\(minute: .twoDigits):\(second: .twoDigits) GMT",
+                locale: posix,
+                timeZone: gmt,
+                isLenient: false
+            ),
+            Date.ParseStrategy(
+                format:
+                    "\(weekday: .abbreviated) \(month: .abbreviated) \(day: .defaultDigits) \(hour: hour):\(minute: .twoDigits):\(second: .twoDigits) \(year: .defaultDigits)",
+                locale: posix,
+                timeZone: gmt,
+                isLenient: false
+            ),
+        ]
+    }()
 }
