@@ -1,0 +1,28 @@
+import AsyncHTTPClient
+import PosrevokeCore
+import PosrevokeSimulation
+
+/// One payment platform per credit provider, as `platform.providers` names it.
+enum PlatformFactory {
+    static func platforms(
+        _ config: DaemonConfig,
+        platform: SimulatedPlatform,
+        client: HTTPClient,
+        clock: SystemClock
+    ) -> [CreditProvider: any PaymentPlatform] {
+        Dictionary(
+            uniqueKeysWithValues: CreditProvider.allCases.map { provider in
+                switch config.platform.providers[provider] ?? .simulated {
+                case .simulated:
+                    (provider, SimulatedPlatformAdapter(platform: platform, clock: clock) as any PaymentPlatform)
+                case .http:
+                    // The reader guarantees the section; a provider without one would never get here.
+                    config.platform.http[provider].map {
+                        (provider, HTTPPlatform(provider: provider, config: $0, client: client, timeout: .seconds(10)))
+                    } ?? (provider, ManualPlatform(provider: provider))
+                case .manual: (provider, ManualPlatform(provider: provider) as any PaymentPlatform)
+                }
+            }
+        )
+    }
+}
