@@ -206,55 +206,64 @@ struct Jobs: ParsableCommand {
         }
     }
 
-    struct Confirm: ParsableCommand {
+    struct Confirm: JobAction {
         static let configuration = CommandConfiguration(
             abstract: "Confirm a gated step (vendor confirmation, manual platform, hardware removed)."
         )
+        static let command = ControlCommand.jobsConfirm
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, .jobsConfirm, id) }
     }
 
-    struct Retry: ParsableCommand {
+    struct Retry: JobAction {
         static let configuration = CommandConfiguration(abstract: "Retry a failed job from its failed step.")
+        static let command = ControlCommand.jobsRetry
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, .jobsRetry, id) }
     }
 
-    struct Pause: ParsableCommand {
+    struct Pause: JobAction {
         static let configuration = CommandConfiguration(abstract: "Pause a job: it starts no new step until resumed.")
+        static let command = ControlCommand.jobsPause
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, .jobsPause, id) }
     }
 
-    struct Resume: ParsableCommand {
+    struct Resume: JobAction {
         static let configuration = CommandConfiguration(abstract: "Resume a paused job.")
+        static let command = ControlCommand.jobsResume
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, .jobsResume, id) }
     }
 
-    struct Cancel: ParsableCommand {
+    struct Cancel: JobAction {
         static let configuration = CommandConfiguration(abstract: "Cancel a job.")
+        static let command = ControlCommand.jobsCancel
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, .jobsCancel, id) }
     }
 
-    struct RunNow: ParsableCommand {
+    struct RunNow: JobAction {
         static let configuration = CommandConfiguration(
             commandName: "run-now",
             abstract: "Run a job's current step now (its window still applies)."
         )
+        static let command = ControlCommand.jobsRunNow
         @OptionGroup var connection: Connection
         @Argument(help: "Job id.") var id: String
-        func run() { Jobs.act(connection, .jobsRunNow, id) }
     }
+}
 
-    static func act(_ connection: Connection, _ command: ControlCommand, _ id: String) {
-        connection.result(connection.call(command, ["id": id]), as: Job.self) { job in
+/// A job subcommand that sends one command for one job id and prints where the job stands afterwards.
+protocol JobAction: ParsableCommand {
+    static var command: ControlCommand { get }
+    var connection: Connection { get }
+    var id: String { get }
+}
+
+extension JobAction {
+    func run() {
+        connection.result(connection.call(Self.command, ["id": id]), as: Job.self) { job in
             print(Output.safe("job \(job.id): \(job.step.rawValue) \(job.status.rawValue)"))
         }
     }

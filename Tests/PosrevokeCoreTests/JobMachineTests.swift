@@ -48,7 +48,7 @@ struct JobMachineTests {
         job.begin(now: t0)
         let effects = job.apply(.done(), policy: policy, now: t0)
         #expect(job.status == .completed)
-        #expect(effects.contains(JobEvent(step: .followUp, state: "completed", detail: "job completed")))
+        #expect(effects.contains(JobEvent(step: .followUp, state: .completed, detail: "job completed")))
     }
 
     @Test("a retryable error backs off exponentially with jitter, then fails with job-failed after max attempts")
@@ -64,7 +64,7 @@ struct JobMachineTests {
                 delays.append(job.nextDue!.timeIntervalSince(t0))
             } else {
                 #expect(job.status == .failed)
-                #expect(effects.map(\.state) == ["failed"])
+                #expect(effects.map(\.state) == [.failed])
             }
         }
         #expect((5...10).contains(delays[0]))
@@ -92,7 +92,7 @@ struct JobMachineTests {
             effects == [
                 JobEvent(
                     step: .backup,
-                    state: "failed",
+                    state: .failed,
                     detail: "backup failed: application rejected: licence mismatch"
                 )
             ]
@@ -133,7 +133,7 @@ struct JobMachineTests {
         job.release(now: t0)
         job.begin(now: t0)
         _ = job.apply(.permanent(error: "x"), policy: policy, now: t0)
-        #expect(job.retry(now: t0).map(\.state) == ["retried"])
+        #expect(job.retry(now: t0).map(\.state) == [.retried])
         #expect(job.status == .ready && job.attempt == 0)
         job.pause(now: t0)
         #expect(job.status == .paused && !job.isDue(at: t0))
@@ -152,7 +152,7 @@ struct JobMachineTests {
         job.release(now: t0)
         job.begin(now: t0)
         _ = job.apply(.permanent(error: "x"), policy: policy, now: t0)
-        #expect(job.cancel(now: t0).map(\.state) == ["cancelled"])
+        #expect(job.cancel(now: t0).map(\.state) == [.cancelled])
         #expect(job.status == .cancelled)
         #expect(job.cancel(now: t0).isEmpty)
     }

@@ -104,185 +104,224 @@ public enum ConfigParser {
         return ConfigIssue(path: "", line: nil, message: "YAML error: \(error)")
     }
 
-    private static func read(_ root: Node, into config: inout DaemonConfig, _ r: NodeReader) {
+    private static func read(_ root: Node, into config: inout DaemonConfig, _ reader: NodeReader) {
         let sections = [
             "daemon", "polling", "detection", "alerts", "store", "simulation", "jobs", "platform", "feedback", "plans",
             "terminals", "terminals_file",
         ]
-        guard let map = r.mapping(root, "", keys: sections) else { return }
-        if let node = map["daemon"] { readDaemon(node, &config.daemon, r) }
-        if let node = map["polling"] { readPolling(node, &config.polling, r) }
-        if let node = map["detection"] { readDetection(node, &config.detection, r) }
-        if let node = map["alerts"] { readAlerts(node, &config.alerts, r) }
-        if let node = map["store"] { readStore(node, &config.store, r) }
-        if let node = map["simulation"] { readSimulation(node, &config.simulation, r) }
-        if let node = map["jobs"] { JobsReader.readJobs(node, &config.jobs, r) }
-        if let node = map["platform"] { PlatformReader.read(node, &config.platform, r) }
-        if let node = map["feedback"] { FeedbackReader.read(node, &config.feedback, r) }
-        if let node = map["plans"] { config.plans = JobsReader.readPlans(node, r) }
+        guard let map = reader.mapping(root, "", keys: sections) else { return }
+        if let node = map["daemon"] { readDaemon(node, &config.daemon, reader) }
+        if let node = map["polling"] { readPolling(node, &config.polling, reader) }
+        if let node = map["detection"] { readDetection(node, &config.detection, reader) }
+        if let node = map["alerts"] { readAlerts(node, &config.alerts, reader) }
+        if let node = map["store"] { readStore(node, &config.store, reader) }
+        if let node = map["simulation"] { readSimulation(node, &config.simulation, reader) }
+        if let node = map["jobs"] { JobsReader.readJobs(node, &config.jobs, reader) }
+        if let node = map["platform"] { PlatformReader.read(node, &config.platform, reader) }
+        if let node = map["feedback"] { FeedbackReader.read(node, &config.feedback, reader) }
+        if let node = map["plans"] { config.plans = JobsReader.readPlans(node, reader) }
         if let node = map["terminals"] {
-            config.terminals = TerminalReader.read(node, defaultInterval: config.polling.interval, r)
+            config.terminals = TerminalReader.read(node, defaultInterval: config.polling.interval, reader)
         }
     }
 
-    private static func readDaemon(_ node: Node, _ s: inout DaemonSection, _ r: NodeReader) {
-        let p = "daemon"
-        guard let m = r.mapping(node, p, keys: ["state_dir", "status_interval"]) else { return }
-        m["state_dir"].flatMap { r.string($0, "\(p).state_dir") }.map { s.stateDirectory = $0 }
-        m["status_interval"].flatMap { r.duration($0, "\(p).status_interval", positive: true) }
-            .map { s.statusInterval = $0 }
+    private static func readDaemon(_ node: Node, _ section: inout DaemonSection, _ reader: NodeReader) {
+        let path = "daemon"
+        guard let fields = reader.mapping(node, path, keys: ["state_dir", "status_interval"]) else { return }
+        assign(&section.stateDirectory, fields["state_dir"]) { reader.string($0, "\(path).state_dir") }
+        assign(&section.statusInterval, fields["status_interval"]) {
+            reader.duration($0, "\(path).status_interval", positive: true)
+        }
     }
 
-    private static func readPolling(_ node: Node, _ s: inout PollingSection, _ r: NodeReader) {
-        let p = "polling"
-        guard let m = r.mapping(node, p, keys: ["interval", "timeout", "max_concurrent", "page_limit"]) else { return }
-        m["interval"].flatMap { r.duration($0, "\(p).interval", positive: true) }.map { s.interval = $0 }
-        m["timeout"].flatMap { r.duration($0, "\(p).timeout", positive: true) }.map { s.timeout = $0 }
-        m["max_concurrent"].flatMap { r.int($0, "\(p).max_concurrent", min: 1, max: 100_000) }
-            .map { s.maxConcurrent = $0 }
-        m["page_limit"].flatMap { r.int($0, "\(p).page_limit", min: 1, max: 10_000) }.map { s.pageLimit = $0 }
+    private static func readPolling(_ node: Node, _ section: inout PollingSection, _ reader: NodeReader) {
+        let path = "polling"
+        guard let fields = reader.mapping(node, path, keys: ["interval", "timeout", "max_concurrent", "page_limit"])
+        else { return }
+        assign(&section.interval, fields["interval"]) { reader.duration($0, "\(path).interval", positive: true) }
+        assign(&section.timeout, fields["timeout"]) { reader.duration($0, "\(path).timeout", positive: true) }
+        assign(&section.maxConcurrent, fields["max_concurrent"]) {
+            reader.int($0, "\(path).max_concurrent", min: 1, max: 100_000)
+        }
+        assign(&section.pageLimit, fields["page_limit"]) { reader.int($0, "\(path).page_limit", min: 1, max: 10_000) }
     }
 
-    private static func readDetection(_ node: Node, _ s: inout DetectionSection, _ r: NodeReader) {
-        let p = "detection"
+    private static func readDetection(_ node: Node, _ section: inout DetectionSection, _ reader: NodeReader) {
+        let path = "detection"
         let keys = [
             "lingering_credit_pay", "credit_pay_attempt", "terminal_unreachable", "payment_failure_rate",
             "negative_feedback",
         ]
-        guard let m = r.mapping(node, p, keys: keys) else { return }
-        if let n = m["negative_feedback"] {
-            FeedbackReader.readRule(n, "\(p).negative_feedback", &s.negativeFeedback, r)
+        guard let fields = reader.mapping(node, path, keys: keys) else { return }
+        if let child = fields["negative_feedback"] {
+            FeedbackReader.readRule(child, "\(path).negative_feedback", &section.negativeFeedback, reader)
         }
-        if let n = m["lingering_credit_pay"],
-            let rule = r.mapping(
-                n,
-                "\(p).lingering_credit_pay",
+        if let child = fields["lingering_credit_pay"],
+            let rule = reader.mapping(
+                child,
+                "\(path).lingering_credit_pay",
                 keys: [
                     "enabled", "resolve_after", "repeat_interval",
                 ]
             )
         {
-            let q = "\(p).lingering_credit_pay"
-            rule["enabled"].flatMap { r.bool($0, "\(q).enabled") }.map { s.lingeringCreditPay.enabled = $0 }
-            rule["resolve_after"].flatMap { r.duration($0, "\(q).resolve_after", positive: true) }
-                .map { s.lingeringCreditPay.resolveAfter = $0 }
-            rule["repeat_interval"].flatMap { r.duration($0, "\(q).repeat_interval", positive: true) }
-                .map { s.lingeringCreditPay.repeatInterval = $0 }
+            let rulePath = "\(path).lingering_credit_pay"
+            assign(&section.lingeringCreditPay.enabled, rule["enabled"]) { reader.bool($0, "\(rulePath).enabled") }
+            assign(&section.lingeringCreditPay.resolveAfter, rule["resolve_after"]) {
+                reader.duration($0, "\(rulePath).resolve_after", positive: true)
+            }
+            assign(&section.lingeringCreditPay.repeatInterval, rule["repeat_interval"]) {
+                reader.duration($0, "\(rulePath).repeat_interval", positive: true)
+            }
         }
-        if let n = m["credit_pay_attempt"],
-            let rule = r.mapping(
-                n,
-                "\(p).credit_pay_attempt",
+        if let child = fields["credit_pay_attempt"],
+            let rule = reader.mapping(
+                child,
+                "\(path).credit_pay_attempt",
                 keys: [
                     "enabled", "threshold", "window", "for", "repeat_interval",
                 ]
             )
         {
-            let q = "\(p).credit_pay_attempt"
-            rule["enabled"].flatMap { r.bool($0, "\(q).enabled") }.map { s.creditPayAttempt.enabled = $0 }
-            rule["threshold"].flatMap { r.int($0, "\(q).threshold", min: 1, max: 1_000_000) }
-                .map { s.creditPayAttempt.threshold = $0 }
-            rule["window"].flatMap { r.duration($0, "\(q).window", positive: true) }
-                .map { s.creditPayAttempt.window = $0 }
-            rule["for"].flatMap { r.duration($0, "\(q).for") }.map { s.creditPayAttempt.pendingFor = $0 }
-            rule["repeat_interval"].flatMap { r.duration($0, "\(q).repeat_interval", positive: true) }
-                .map { s.creditPayAttempt.repeatInterval = $0 }
+            let rulePath = "\(path).credit_pay_attempt"
+            assign(&section.creditPayAttempt.enabled, rule["enabled"]) { reader.bool($0, "\(rulePath).enabled") }
+            assign(&section.creditPayAttempt.threshold, rule["threshold"]) {
+                reader.int($0, "\(rulePath).threshold", min: 1, max: 1_000_000)
+            }
+            assign(&section.creditPayAttempt.window, rule["window"]) {
+                reader.duration($0, "\(rulePath).window", positive: true)
+            }
+            assign(&section.creditPayAttempt.pendingFor, rule["for"]) { reader.duration($0, "\(rulePath).for") }
+            assign(&section.creditPayAttempt.repeatInterval, rule["repeat_interval"]) {
+                reader.duration($0, "\(rulePath).repeat_interval", positive: true)
+            }
         }
-        if let n = m["terminal_unreachable"],
-            let rule = r.mapping(
-                n,
-                "\(p).terminal_unreachable",
+        if let child = fields["terminal_unreachable"],
+            let rule = reader.mapping(
+                child,
+                "\(path).terminal_unreachable",
                 keys: [
                     "enabled", "consecutive_failures", "repeat_interval",
                 ]
             )
         {
-            let q = "\(p).terminal_unreachable"
-            rule["enabled"].flatMap { r.bool($0, "\(q).enabled") }.map { s.terminalUnreachable.enabled = $0 }
-            rule["consecutive_failures"].flatMap { r.int($0, "\(q).consecutive_failures", min: 1, max: 10_000) }
-                .map { s.terminalUnreachable.consecutiveFailures = $0 }
-            rule["repeat_interval"].flatMap { r.duration($0, "\(q).repeat_interval", positive: true) }
-                .map { s.terminalUnreachable.repeatInterval = $0 }
+            let rulePath = "\(path).terminal_unreachable"
+            assign(&section.terminalUnreachable.enabled, rule["enabled"]) { reader.bool($0, "\(rulePath).enabled") }
+            assign(&section.terminalUnreachable.consecutiveFailures, rule["consecutive_failures"]) {
+                reader.int($0, "\(rulePath).consecutive_failures", min: 1, max: 10_000)
+            }
+            assign(&section.terminalUnreachable.repeatInterval, rule["repeat_interval"]) {
+                reader.duration($0, "\(rulePath).repeat_interval", positive: true)
+            }
         }
-        if let n = m["payment_failure_rate"],
-            let rule = r.mapping(
-                n,
-                "\(p).payment_failure_rate",
+        if let child = fields["payment_failure_rate"],
+            let rule = reader.mapping(
+                child,
+                "\(path).payment_failure_rate",
                 keys: [
                     "enabled", "window", "margin", "min_sample", "baseline_min_sample", "baseline_default", "for",
                     "repeat_interval",
                 ]
             )
         {
-            let q = "\(p).payment_failure_rate"
-            rule["enabled"].flatMap { r.bool($0, "\(q).enabled") }.map { s.paymentFailureRate.enabled = $0 }
-            rule["window"].flatMap { r.duration($0, "\(q).window", positive: true) }
-                .map { s.paymentFailureRate.window = $0 }
-            rule["margin"].flatMap { r.double($0, "\(q).margin", min: 0, max: 1) }
-                .map { s.paymentFailureRate.margin = $0 }
-            rule["min_sample"].flatMap { r.int($0, "\(q).min_sample", min: 1, max: 1_000_000) }
-                .map { s.paymentFailureRate.minSample = $0 }
-            rule["baseline_min_sample"].flatMap { r.int($0, "\(q).baseline_min_sample", min: 1, max: 1_000_000) }
-                .map { s.paymentFailureRate.baselineMinSample = $0 }
-            rule["baseline_default"].flatMap { r.double($0, "\(q).baseline_default", min: 0, max: 1) }
-                .map { s.paymentFailureRate.baselineDefault = $0 }
-            rule["for"].flatMap { r.duration($0, "\(q).for") }.map { s.paymentFailureRate.pendingFor = $0 }
-            rule["repeat_interval"].flatMap { r.duration($0, "\(q).repeat_interval", positive: true) }
-                .map { s.paymentFailureRate.repeatInterval = $0 }
+            let rulePath = "\(path).payment_failure_rate"
+            assign(&section.paymentFailureRate.enabled, rule["enabled"]) { reader.bool($0, "\(rulePath).enabled") }
+            assign(&section.paymentFailureRate.window, rule["window"]) {
+                reader.duration($0, "\(rulePath).window", positive: true)
+            }
+            assign(&section.paymentFailureRate.margin, rule["margin"]) {
+                reader.double($0, "\(rulePath).margin", min: 0, max: 1)
+            }
+            assign(&section.paymentFailureRate.minSample, rule["min_sample"]) {
+                reader.int($0, "\(rulePath).min_sample", min: 1, max: 1_000_000)
+            }
+            assign(&section.paymentFailureRate.baselineMinSample, rule["baseline_min_sample"]) {
+                reader.int($0, "\(rulePath).baseline_min_sample", min: 1, max: 1_000_000)
+            }
+            assign(&section.paymentFailureRate.baselineDefault, rule["baseline_default"]) {
+                reader.double($0, "\(rulePath).baseline_default", min: 0, max: 1)
+            }
+            assign(&section.paymentFailureRate.pendingFor, rule["for"]) { reader.duration($0, "\(rulePath).for") }
+            assign(&section.paymentFailureRate.repeatInterval, rule["repeat_interval"]) {
+                reader.duration($0, "\(rulePath).repeat_interval", positive: true)
+            }
         }
     }
 
-    private static func readAlerts(_ node: Node, _ s: inout AlertsSection, _ r: NodeReader) {
-        let p = "alerts"
-        guard let m = r.mapping(node, p, keys: ["burst", "rate_per_second", "summary_interval"]) else { return }
-        m["burst"].flatMap { r.int($0, "\(p).burst", min: 1, max: 100_000) }.map { s.burst = $0 }
-        m["rate_per_second"].flatMap { r.double($0, "\(p).rate_per_second", min: 0.01, max: 100_000) }
-            .map { s.ratePerSecond = $0 }
-        m["summary_interval"].flatMap { r.duration($0, "\(p).summary_interval", positive: true) }
-            .map { s.summaryInterval = $0 }
+    private static func readAlerts(_ node: Node, _ section: inout AlertsSection, _ reader: NodeReader) {
+        let path = "alerts"
+        guard let fields = reader.mapping(node, path, keys: ["burst", "rate_per_second", "summary_interval"]) else {
+            return
+        }
+        assign(&section.burst, fields["burst"]) { reader.int($0, "\(path).burst", min: 1, max: 100_000) }
+        assign(&section.ratePerSecond, fields["rate_per_second"]) {
+            reader.double($0, "\(path).rate_per_second", min: 0.01, max: 100_000)
+        }
+        assign(&section.summaryInterval, fields["summary_interval"]) {
+            reader.duration($0, "\(path).summary_interval", positive: true)
+        }
     }
 
-    private static func readStore(_ node: Node, _ s: inout StoreSection, _ r: NodeReader) {
-        guard let m = r.mapping(node, "store", keys: ["transaction_retention"]) else { return }
-        m["transaction_retention"].flatMap { r.duration($0, "store.transaction_retention", positive: true) }
-            .map { s.transactionRetention = $0 }
+    private static func readStore(_ node: Node, _ section: inout StoreSection, _ reader: NodeReader) {
+        guard let fields = reader.mapping(node, "store", keys: ["transaction_retention"]) else { return }
+        assign(&section.transactionRetention, fields["transaction_retention"]) {
+            reader.duration($0, "store.transaction_retention", positive: true)
+        }
     }
 
-    private static func readSimulation(_ node: Node, _ s: inout SimulationSection, _ r: NodeReader) {
-        let p = "simulation"
+    private static func readSimulation(_ node: Node, _ section: inout SimulationSection, _ reader: NodeReader) {
+        let path = "simulation"
         let keys = ["seed", "transactions_per_minute", "credit_pay_share", "feedback_per_hour", "scenario"]
-        guard let m = r.mapping(node, p, keys: keys) else { return }
-        m["seed"].flatMap { r.int($0, "\(p).seed", min: 0) }.map { s.seed = UInt64($0) }
-        m["transactions_per_minute"].flatMap { r.double($0, "\(p).transactions_per_minute", min: 0, max: 6000) }
-            .map { s.transactionsPerMinute = $0 }
-        m["credit_pay_share"].flatMap { r.double($0, "\(p).credit_pay_share", min: 0, max: 1) }
-            .map { s.creditPayShare = $0 }
-        m["feedback_per_hour"].flatMap { r.double($0, "\(p).feedback_per_hour", min: 0, max: 3600) }
-            .map { s.feedbackPerHour = $0 }
-        if let n = m["scenario"] { ScenarioReader.read(n, "\(p).scenario", &s.scenario, r) }
+        guard let fields = reader.mapping(node, path, keys: keys) else { return }
+        assign(&section.seed, fields["seed"]) { reader.int($0, "\(path).seed", min: 0).map(UInt64.init) }
+        assign(&section.transactionsPerMinute, fields["transactions_per_minute"]) {
+            reader.double($0, "\(path).transactions_per_minute", min: 0, max: 6000)
+        }
+        assign(&section.creditPayShare, fields["credit_pay_share"]) {
+            reader.double($0, "\(path).credit_pay_share", min: 0, max: 1)
+        }
+        assign(&section.feedbackPerHour, fields["feedback_per_hour"]) {
+            reader.double($0, "\(path).feedback_per_hour", min: 0, max: 3600)
+        }
+        if let child = fields["scenario"] { ScenarioReader.read(child, "\(path).scenario", &section.scenario, reader) }
     }
 
     /// Checks that need the whole file: references between sections and duplicate ids.
-    private static func crossCheck(_ config: DaemonConfig, _ r: NodeReader) {
+    private static func crossCheck(_ config: DaemonConfig, _ reader: NodeReader) {
         var seen: Set<String> = []
         for (index, terminal) in config.terminals.enumerated() where !seen.insert(terminal.id).inserted {
-            r.report("terminals[\(index)].id", nil, "duplicate terminal id '\(terminal.id)'")
+            reader.report("terminals[\(index)].id", nil, "duplicate terminal id '\(terminal.id)'")
         }
         let stores = Set(config.terminals.map(\.store))
         let scenario = config.simulation.scenario
         for (index, id) in scenario.missedUpdate.enumerated() where !seen.contains(id) {
-            r.report("simulation.scenario.missed_update[\(index)]", nil, "unknown terminal '\(id)'")
+            reader.report("simulation.scenario.missed_update[\(index)]", nil, "unknown terminal '\(id)'")
         }
         for (index, fault) in scenario.agentFaults.enumerated() where !seen.contains(fault.terminal) {
-            r.report("simulation.scenario.agent_faults[\(index)].terminal", nil, "unknown terminal '\(fault.terminal)'")
+            reader.report(
+                "simulation.scenario.agent_faults[\(index)].terminal",
+                nil,
+                "unknown terminal '\(fault.terminal)'"
+            )
         }
         for (index, window) in scenario.offline.enumerated() where !seen.contains(window.terminal) {
-            r.report("simulation.scenario.offline[\(index)].terminal", nil, "unknown terminal '\(window.terminal)'")
+            reader.report(
+                "simulation.scenario.offline[\(index)].terminal",
+                nil,
+                "unknown terminal '\(window.terminal)'"
+            )
         }
         for (index, burst) in scenario.errorBursts.enumerated() where !stores.contains(burst.store) {
-            r.report("simulation.scenario.error_bursts[\(index)].store", nil, "unknown store '\(burst.store)'")
+            reader.report("simulation.scenario.error_bursts[\(index)].store", nil, "unknown store '\(burst.store)'")
         }
-        JobsReader.crossCheck(config, known: seen, stores: stores, r)
-        FeedbackReader.crossCheck(config.feedback, stores: stores, unhappy: scenario.unhappyStores, r)
+        JobsReader.crossCheck(config, known: seen, stores: stores, reader)
+        FeedbackReader.crossCheck(config.feedback, stores: stores, unhappy: scenario.unhappyStores, reader)
+    }
+
+    /// Sets `target` to what `read` makes of `node`, when the key is there and its value is valid (an invalid one
+    /// is already an issue in the reader).
+    private static func assign<T>(_ target: inout T, _ node: Node?, _ read: (Node) -> T?) {
+        guard let node, let value = read(node) else { return }
+        target = value
     }
 }

@@ -39,14 +39,14 @@ extension Job {
             lastError = nil
             attempt = 0
             nextDue = until
-            return [JobEvent(step: current, state: "waiting", detail: note)]
+            return [JobEvent(step: current, state: .waiting, detail: note)]
         case .retry(let error, let after):
             lastError = error
             guard attempt < policy.maxAttempts else {
                 status = .failed
                 nextDue = nil
                 let detail = "\(current.rawValue) failed after \(attempt) attempts: \(error)"
-                return [JobEvent(step: current, state: "failed", detail: detail)]
+                return [JobEvent(step: current, state: .failed, detail: detail)]
             }
             let backoff = Backoff.delay(
                 attempt: attempt,
@@ -61,30 +61,30 @@ extension Job {
             let asked = delay > backoff ? " as the platform asked" : ""
             let detail =
                 "attempt \(attempt) of \(policy.maxAttempts) failed (\(error)); retrying in \(DurationText.format(delay))\(asked)"
-            return [JobEvent(step: current, state: "retrying", detail: detail)]
+            return [JobEvent(step: current, state: .retrying, detail: detail)]
         case .permanent(let error):
             lastError = error
             status = .failed
             nextDue = nil
             let detail = "\(current.rawValue) failed: \(error)"
-            return [JobEvent(step: current, state: "failed", detail: detail)]
+            return [JobEvent(step: current, state: .failed, detail: detail)]
         case .gate(let reason):
             let first = status != .gated
             status = .gated
             attempt = 0
             lastError = nil
-            context["gate"] = reason
-            return first ? [JobEvent(step: current, state: "gated", detail: reason)] : []
+            gate = reason
+            return first ? [JobEvent(step: current, state: .gated, detail: reason)] : []
         }
     }
 
     /// A gated step was confirmed by an operator: it counts as done.
     public mutating func confirm(now: Date) -> [JobEvent] {
         guard status == .gated || (status == .waiting && step == .removeHardware) else { return [] }
-        context["gate"] = nil
+        gate = nil
         context["confirmed.\(step.rawValue)"] = now.formatted(.iso8601)
         updatedAt = now
-        return [JobEvent(step: step, state: "confirmed", detail: "confirmed by an operator")]
+        return [JobEvent(step: step, state: .confirmed, detail: "confirmed by an operator")]
             + advance(now: now, from: step)
     }
 
@@ -102,7 +102,7 @@ extension Job {
         attempt = 0
         nextDue = now
         updatedAt = now
-        return [JobEvent(step: step, state: "retried", detail: "retried by an operator")]
+        return [JobEvent(step: step, state: .retried, detail: "retried by an operator")]
     }
 
     public mutating func pause(now: Date) {
@@ -126,7 +126,7 @@ extension Job {
         status = .cancelled
         nextDue = nil
         updatedAt = now
-        return [JobEvent(step: step, state: "cancelled", detail: "cancelled by an operator")]
+        return [JobEvent(step: step, state: .cancelled, detail: "cancelled by an operator")]
     }
 
     /// Operator: run the current step now instead of at its scheduled time (the window still applies).
@@ -145,14 +145,14 @@ extension Job {
     }
 
     private mutating func advance(now: Date, from current: JobStep) -> [JobEvent] {
-        let event = JobEvent(step: current, state: "done", detail: "step done")
+        let event = JobEvent(step: current, state: .done, detail: "step done")
         attempt = 0
         reminders = 0
         stepSince = now
         if stepIndex + 1 >= steps.count {
             status = .completed
             nextDue = nil
-            return [event, JobEvent(step: current, state: "completed", detail: "job completed")]
+            return [event, JobEvent(step: current, state: .completed, detail: "job completed")]
         }
         stepIndex += 1
         status = .ready

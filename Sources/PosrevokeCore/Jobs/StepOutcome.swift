@@ -14,13 +14,21 @@ public enum StepOutcome: Sendable, Equatable {
     case gate(reason: String)
 }
 
+/// What a job event says happened, as the journal's `JOB_STATE` field spells it.
+public enum JobEventState: String, Sendable, Equatable, CaseIterable {
+    case waiting, retrying, failed, gated, confirmed, retried, cancelled, done, completed, reminder
+
+    /// Events an operator must see, written at warning; the rest at info.
+    public var needsAttention: Bool { self == .failed || self == .gated || self == .reminder }
+}
+
 /// A step event for the journal: what a transition tells operators. Alerts are derived from job state instead.
 public struct JobEvent: Sendable, Equatable {
     public var step: JobStep
-    public var state: String
+    public var state: JobEventState
     public var detail: String
 
-    public init(step: JobStep, state: String, detail: String) {
+    public init(step: JobStep, state: JobEventState, detail: String) {
         self.step = step
         self.state = state
         self.detail = detail

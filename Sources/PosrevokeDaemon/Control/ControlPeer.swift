@@ -51,3 +51,37 @@ private struct UCred {
     var uid: uid_t = 0
     var gid: gid_t = 0
 }
+
+/// Who may use the control socket.
+extension ControlPeer {
+    /// Why a peer may not use the socket, or nil when it may.
+    /// Root, the service user and members of the service group may; the client's own claims do not count.
+    static func refusal(_ client: Int32) -> String? {
+        var credentials = UCred()
+        var length = socklen_t(MemoryLayout<UCred>.size)
+        guard getsockopt(client, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else {
+            return "permission denied: cannot read the peer's credentials"
+        }
+        let group = getegid()
+        if credentials.uid == 0 || credentials.uid == geteuid() || credentials.gid == group { return nil }
+        if isMember(uid: credentials.uid, of: group) { return nil }
+        return
+            "permission denied: uid \(credentials.uid) is not root, the service user, or in group \(groupName(group))"
+    }
+
+    private static func isMember(uid: uid_t, of group: gid_t) -> Bool {
+        guard let passwd = getpwuid(uid), let name = passwd.pointee.pw_name else { return false }
+        var count: Int32 = 64
+        var groups = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(name, passwd.pointee.pw_gid, &groups, &count) < 0 {
+            groups = [gid_t](repeating: 0, count: Int(count))
+            guard getgrouplist(name, passwd.pointee.pw_gid, &groups, &count) >= 0 else { return false }
+        }
+        return groups.prefix(Int(count)).contains(group)
+    }
+
+    private static func groupName(_ gid: gid_t) -> String {
+        guard let entry = getgrgid(gid), let name = entry.pointee.gr_name else { return String(gid) }
+        return String(cString: name)
+    }
+}

@@ -39,11 +39,11 @@ package final class ControlServer: Sendable {
 
     let path: String
     private let fd: Int32
-    private let limits: Limits
+    let limits: Limits
     private let handler: @Sendable (ControlRequest, ControlPeer?) -> ControlResponse
     private let workers = DispatchQueue(label: "posrevoke.control", attributes: .concurrent)
     private let acceptor = DispatchQueue(label: "posrevoke.control.accept")
-    private let state = Mutex(Counters())
+    let state = Mutex(Counters())
     /// The accepting side, used on `acceptor` only; behind a lock so the compiler can see that.
     private let accepting: Mutex<Accepting>
 
@@ -178,7 +178,7 @@ package final class ControlServer: Sendable {
         // The request is always read first, even from a peer about to be refused: closing on a client that is
         // still writing would cut it off with EPIPE before it could read why. Only a peer that may use the socket
         // may send a large request (a survey import).
-        let refusal = Self.refusal(client)
+        let refusal = ControlPeer.refusal(client)
         let limit =
             refusal == nil
             ? limits.maxRequestBytes : min(limits.maxRequestBytes, ControlLimits.maxRefusedRequestBytes)
@@ -217,95 +217,9 @@ package final class ControlServer: Sendable {
         _ = UnixSocket.writeAll(client, data, deadline: ContinuousClock.now.advanced(by: limits.answerTimeout))
     }
 
-    enum ReadOutcome {
-        case request(ControlRequest)
-        case malformed
-        case timedOut
-        case tooLarge
-        case busy
-    }
-
-    /// Reads one line of JSON, all of it before `deadline`, at most `limit` bytes. Only one connection at a time
-    /// may hold more than `largeRequestBytes` in memory.
-    private func readRequest(
-        _ client: Int32,
-        limit: Int,
-        deadline: ContinuousClock.Instant,
-        large: inout Bool
-    ) -> ReadOutcome {
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            guard UnixSocket.setTimeout(client, SO_RCVTIMEO, until: deadline) else { return .timedOut }
-            let n = read(client, &buffer, buffer.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno == EAGAIN || errno == EWOULDBLOCK ? .timedOut : .malformed
-            }
-            if n == 0 { break }
-            if let newline = buffer[0..<n].firstIndex(of: 0x0A) {
-                data.append(contentsOf: buffer[0..<newline])
-                break
-            }
-            data.append(contentsOf: buffer[0..<n])
-            if data.count > limit { return .tooLarge }
-            if data.count > limits.largeRequestBytes && !large {
-                let taken = state.withLock { counters in
-                    guard !counters.largeInFlight else { return false }
-                    counters.largeInFlight = true
-                    return true
-                }
-                guard taken else { return .busy }
-                large = true
-            }
-        }
-        if data.count > limit { return .tooLarge }
-        guard let request = try? ControlCoding.decoder.decode(ControlRequest.self, from: data) else {
-            return .malformed
-        }
-        return .request(request)
-    }
-
     private static func size(_ bytes: Int) -> String {
         bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB"
     }
-
-    /// Why a peer may not use the socket, or nil when it may.
-    static func refusal(_ client: Int32) -> String? {
-        var credentials = PeerCredentials()
-        var length = socklen_t(MemoryLayout<PeerCredentials>.size)
-        guard getsockopt(client, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else {
-            return "permission denied: cannot read the peer's credentials"
-        }
-        let group = getegid()
-        if credentials.uid == 0 || credentials.uid == geteuid() || credentials.gid == group { return nil }
-        if isMember(uid: credentials.uid, of: group) { return nil }
-        return
-            "permission denied: uid \(credentials.uid) is not root, the service user, or in group \(groupName(group))"
-    }
-
-    private static func isMember(uid: uid_t, of group: gid_t) -> Bool {
-        guard let passwd = getpwuid(uid), let name = passwd.pointee.pw_name else { return false }
-        var count: Int32 = 64
-        var groups = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(name, passwd.pointee.pw_gid, &groups, &count) < 0 {
-            groups = [gid_t](repeating: 0, count: Int(count))
-            guard getgrouplist(name, passwd.pointee.pw_gid, &groups, &count) >= 0 else { return false }
-        }
-        return groups.prefix(Int(count)).contains(group)
-    }
-
-    private static func groupName(_ gid: gid_t) -> String {
-        guard let entry = getgrgid(gid), let name = entry.pointee.gr_name else { return String(gid) }
-        return String(cString: name)
-    }
-}
-
-/// `struct ucred` from <sys/socket.h> (only declared with _GNU_SOURCE, so not imported): pid, uid, gid.
-private struct PeerCredentials {
-    var pid: pid_t = 0
-    var uid: uid_t = 0
-    var gid: gid_t = 0
 }
 
 /// `accept(2)` without the peer's address, the server's default.

@@ -5,7 +5,6 @@ import PosrevokeCore
 extension Engine {
     /// Cutovers to judge feedback against: each terminal's (with its store), and each store's first.
     func feedbackCutovers() -> FeedbackCutovers {
-        dispatchPrecondition(condition: .onQueue(queue))
         var cutovers = FeedbackCutovers()
         for terminal in terminals.values {
             guard let cutover = terminal.earliestCutover else { continue }
@@ -27,7 +26,6 @@ extension Engine {
 
     /// Counts each store's feedback and feeds the verdicts through the alert lifecycle.
     func evaluateFeedback() {
-        dispatchPrecondition(condition: .onQueue(queue))
         let now = clock.now()
         let rule = config.detection.negativeFeedback
         let stats: [String: StoreFeedbackStats]
@@ -61,7 +59,6 @@ extension Engine {
 
     /// Stores feedback from an operator or a survey import; returns the entries that were new.
     func record(_ records: [FeedbackRecord]) throws -> [FeedbackRecord] {
-        dispatchPrecondition(condition: .onQueue(queue))
         let now = clock.now()
         return try store.write { try StateStore.insertFeedback(records, receivedAt: now, $0) }
     }

@@ -123,33 +123,23 @@ struct AgentDriver: TerminalDriver {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response: HTTPClientResponse
-        var bytes = ByteBuffer()
-        let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
+        let answer: BoundedExchange.Answer
         do {
-            response = try await client.execute(request, deadline: deadline)
-            for try await var chunk in response.body {
-                guard bytes.readableBytes + chunk.readableBytes <= Self.maxBody else {
-                    throw DriverError.protocolViolation("answer larger than 1 MiB")
-                }
-                bytes.writeBuffer(&chunk)
-                guard NIODeadline.now() < deadline else { throw DriverError.timedOut(timeout) }
-            }
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw DriverError.timedOut(timeout)
-        } catch let error as DriverError {
-            throw error
+            answer = try await BoundedExchange(client: client, timeout: timeout, maxBody: Self.maxBody).perform(request)
         } catch {
-            // Never the error itself: the client's errors may quote header values.
-            throw DriverError.unreachable("\(base): \(TransportError.describe(error))")
+            switch error {
+            case .timedOut: throw DriverError.timedOut(timeout)
+            case .tooLarge: throw DriverError.protocolViolation("answer larger than 1 MiB")
+            case .unreachable(let why): throw DriverError.unreachable("\(base): \(why)")
+            }
         }
-        let data = Data(bytes.readableBytesView)
-        guard (200..<300).contains(response.status.code) else {
+        let data = answer.body
+        guard (200..<300).contains(answer.status) else {
             let failure = try? AgentWire.decoder.decode(AgentWire.Failure.self, from: data)
             // An agent that echoes the token back in its error does not get it into the journal.
             throw DriverError.rejected(
-                status: Int(response.status.code),
-                code: TransportError.redacting(token, in: failure?.error ?? response.status.reasonPhrase),
+                status: answer.status,
+                code: TransportError.redacting(token, in: failure?.error ?? answer.reason),
                 message: TransportError.redacting(token, in: failure?.message ?? "")
             )
         }
@@ -162,23 +152,5 @@ struct AgentDriver: TerminalDriver {
         } catch {
             throw DriverError.protocolViolation(error.description)
         }
-    }
-}
-
-extension HTTPClient {
-    /// The daemon's one client: pooled keep-alive connections, a connect timeout, no redirects.
-    /// `readTimeout` ends an answer that stops arriving: agent calls rely on it (see `AgentDriver`).
-    static func forAgents(maxConnectionsPerHost: Int, readTimeout: Duration) -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(
-            connect: .seconds(3),
-            read: .nanoseconds(readTimeout.nanoseconds)
-        )
-        configuration.redirectConfiguration = .disallow
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost
-        )
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }

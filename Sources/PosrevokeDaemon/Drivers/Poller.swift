@@ -50,21 +50,12 @@ struct Poller: Sendable {
         return result
     }
 
+    /// The driver's own timeouts where it enforces them (the HTTP client's deadline), else the poll's deadline.
     private func withTimeout<T: Sendable>(
         _ limit: Duration,
         _ work: @escaping @Sendable () async throws -> T
-    )
-        async throws -> T
-    {
+    ) async throws -> T {
         if driver.enforcesTimeouts { return try await work() }
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw DriverError.timedOut(limit)
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        return try await withDeadline(limit, work) { throw DriverError.timedOut(limit) }
     }
 }

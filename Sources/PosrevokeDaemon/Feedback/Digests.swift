@@ -26,7 +26,7 @@ final class Digests: Sendable {
     /// Writes the digests that are due and not yet sent. Call it often; it does nothing most of the time.
     func runIfDue() {
         dispatchPrecondition(condition: .onQueue(queue))
-        let config = engine.queue.checkedSync { engine.config.feedback }
+        let config = engine.sync { engine in engine.config.feedback }
         guard config.digest.enabled, let day = DigestSchedule(config: config.digest).dueDay(now: clock.now()) else {
             return
         }
@@ -40,12 +40,12 @@ final class Digests: Sendable {
     /// Writes the digest of `day` for the given plans (every unfinished plan when nil).
     /// Without `force`, plans whose digest of that day was already sent are skipped.
     func write(day: String, plans wanted: [String]?, force: Bool) throws -> [DigestView] {
-        let (config, cutovers) = engine.queue.checkedSync { (engine.config, engine.feedbackCutovers()) }
+        let (config, cutovers) = engine.sync { engine in (engine.config, engine.feedbackCutovers()) }
         let schedule = DigestSchedule(config: config.feedback.digest)
         guard let interval = schedule.interval(of: day) else {
             throw ControlError("not a day: \(day) (use YYYY-MM-DD)")
         }
-        var scopes = runner.queue.checkedSync { runner.feedbackScopes() }
+        var scopes = runner.sync { $0.feedbackScopes() }
         if let wanted {
             for plan in wanted where scopes[plan] == nil { throw ControlError("no unfinished plan '\(plan)'") }
             scopes = scopes.filter { wanted.contains($0.key) }

@@ -77,7 +77,7 @@ extension Daemon {
             comment: args["comment"] ?? "",
             time: time
         )
-        _ = try engine.queue.checkedSync { try engine.record([record]) }
+        _ = try engine.sync { engine in try engine.record([record]) }
         var metadata: Logger.Metadata = [
             JournalField.messageID: "\(MessageID.feedbackRecorded)", "FEEDBACK_ORIGIN": "operator",
             JournalField.storeID: "\(store)",
@@ -132,7 +132,7 @@ extension Daemon {
         guard errors.isEmpty || batch.skipBad else {
             return FeedbackImportResult(file: batch.file, applied: false, imported: 0, duplicates: 0, errors: errors)
         }
-        let fresh = try engine.queue.checkedSync { try engine.record(records) }
+        let fresh = try engine.sync { engine in try engine.record(records) }
         var categories: [String: Int] = [:]
         for record in fresh { categories[record.category, default: 0] += 1 }
         let counts = "\(records.count - fresh.count) already stored, \(errors.count) rows skipped"
@@ -156,7 +156,7 @@ extension Daemon {
     }
 
     private func feedbackReport(_ args: [String: String]) throws -> FeedbackReport {
-        let (settings, cutovers) = engine.queue.checkedSync { (engine.config.feedback, engine.feedbackCutovers()) }
+        let (settings, cutovers) = engine.sync { engine in (engine.config.feedback, engine.feedbackCutovers()) }
         let now = clock.now()
         var since: Date?
         if let text = args["since"] {
@@ -174,7 +174,7 @@ extension Daemon {
         var stores = args["store"].map { Set([$0]) }
         var planTerminals: Set<String>?
         if let plan = args["plan"] {
-            guard let scope = runner.queue.checkedSync(execute: { runner.feedbackScopes(finished: true) })[plan] else {
+            guard let scope = runner.sync({ $0.feedbackScopes(finished: true) })[plan] else {
                 throw ControlError("no plan '\(plan)'")
             }
             planTerminals = scope.terminals

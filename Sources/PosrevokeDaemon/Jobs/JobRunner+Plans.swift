@@ -7,9 +7,9 @@ extension JobRunner {
     /// Creates a plan and its jobs, all in one transaction. Throws when the id exists or nothing matches.
     @discardableResult
     func createPlan(_ plan: PlanConfig, source: String, now: Date) throws -> StateStore.StoredPlan {
-        dispatchPrecondition(condition: .onQueue(queue))
         guard plans[plan.id] == nil else { throw ControlError("plan '\(plan.id)' already exists") }
-        let effective = engine.queue.checkedSync { config.terminals.compactMap { engine.terminal($0.id) } }
+        let ids = config.terminals.map(\.id)
+        let effective = engine.sync { engine in ids.compactMap { engine.terminal($0) } }
         let selected = effective.filter { plan.select.matches($0) }
         var pairs: [(Terminal, CreditProvider)] = []
         for terminal in selected {
@@ -59,7 +59,6 @@ extension JobRunner {
     /// Applies the config's `plans:`: new ones are created, known ones take the new settings (their jobs and
     /// progress stay), and plans that disappeared from the file are paused, never deleted.
     func reconcilePlans(_ config: DaemonConfig, now: Date) {
-        dispatchPrecondition(condition: .onQueue(queue))
         let wanted = Set(config.plans.map(\.id))
         for plan in config.plans {
             if var existing = plans[plan.id] {
@@ -103,10 +102,9 @@ extension JobRunner {
 
     /// Lets every active plan take its next step: release a wave, pause at a failed gate, complete.
     func evaluatePlans(now: Date) {
-        dispatchPrecondition(condition: .onQueue(queue))
         let active = plans.values.filter { $0.state.status == .active }
         guard !active.isEmpty else { return }
-        let alerting = engine.queue.checkedSync { engine.alertingKeys }
+        let alerting = engine.sync { engine in engine.alertingKeys }
         for var plan in active {
             let planJobs = jobs.values.filter { $0.plan == plan.config.id }
             let before = plan.state
@@ -144,111 +142,24 @@ extension JobRunner {
             }
         }
     }
-
-    /// Raises or clears `job-failed`, `review-overdue` and `health-gate-failed` for these jobs and plans.
-    func publishAlerts(jobs: [Job], plans: [StateStore.StoredPlan], now: Date) {
-        var conditions: [(condition: Condition, store: String)] = []
-        for job in jobs {
-            let evidence = [
-                JournalField.jobID: job.id, JournalField.planID: job.plan, JournalField.jobStep: job.step.rawValue,
-            ]
-            conditions.append(
-                (
-                    Condition(
-                        key: AlertKey(kind: .jobFailed, terminal: job.terminal, provider: job.provider.rawValue),
-                        active: job.status == .failed,
-                        evidence: evidence.merging(["JOB_ERROR": job.lastError ?? ""]) { $1 },
-                        summary: "job \(job.id) failed at \(job.step.rawValue): \(job.lastError ?? "unknown error"); "
-                            + "fix the cause, then `posrevokectl jobs retry \(job.id)`"
-                    ), job.store
-                )
-            )
-            let overdue =
-                self.plans[job.plan].map { plan in
-                    job.step == .awaitReview && !job.status.isFinal
-                        && now.timeIntervalSince(job.stepSince) > plan.config.reviewOverdue.seconds
-                } ?? false
-            conditions.append(
-                (
-                    Condition(
-                        key: AlertKey(kind: .reviewOverdue, terminal: job.terminal, provider: job.provider.rawValue),
-                        active: overdue,
-                        evidence: evidence.merging(["APPLICATION_ID": job.context["application"] ?? ""]) { $1 },
-                        summary: "application \(job.context["application"] ?? "?") has waited for review since "
-                            + "\(job.stepSince.formatted(.iso8601)); chase it with the platform"
-                    ), job.store
-                )
-            )
-        }
-        for plan in plans {
-            let failed = plan.state.status == .paused && (plan.state.pauseReason ?? "").hasPrefix("health gate")
-            conditions.append(
-                (
-                    Condition(
-                        key: AlertKey(kind: .healthGateFailed, terminal: plan.config.id),
-                        active: failed,
-                        evidence: [JournalField.planID: plan.config.id, "WAVE": String(plan.state.currentWave + 1)],
-                        summary: "\(plan.state.pauseReason ?? "health gate failed"); the plan is paused, "
-                            + "`posrevokectl plans resume \(plan.config.id)` after fixing it"
-                    ), "-"
-                )
-            )
-        }
-        guard !conditions.isEmpty else { return }
-        let collected = conditions
-        engine.queue.async { self.engine.apply(external: collected) }
-    }
-
-    func logStep(_ job: Job, _ event: JobEvent) {
-        let level: Logger.Level = ["failed", "gated", "reminder"].contains(event.state) ? .warning : .info
-        logger.log(
-            level: level,
-            "job \(job.id): \(event.step.rawValue) \(event.state): \(event.detail)",
-            metadata: [
-                JournalField.messageID: "\(MessageID.jobStep)", JournalField.jobID: "\(job.id)",
-                JournalField.planID: "\(job.plan)",
-                JournalField.terminalID: "\(job.terminal)", JournalField.storeID: "\(job.store)",
-                JournalField.provider: "\(job.provider.rawValue)",
-                JournalField.jobStep: "\(event.step.rawValue)", JournalField.jobState: "\(event.state)",
-                "JOB_ATTEMPT": "\(job.attempt)",
-            ]
-        )
-    }
-
-    func logPlan(_ plan: StateStore.StoredPlan, _ what: String, level: Logger.Level = .notice) {
-        logger.log(
-            level: level,
-            "plan \(plan.config.id) \(what)",
-            metadata: [
-                JournalField.messageID: "\(MessageID.planEvent)", JournalField.planID: "\(plan.config.id)",
-                "PLAN_STATE": "\(plan.state.status.rawValue)", "WAVE": "\(plan.state.currentWave + 1)",
-            ]
-        )
-    }
-}
-
-/// A control request that cannot be carried out, with the reason for the operator.
-struct ControlError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 extension JobRunner {
     /// A reload: new drivers, platforms, limits and plans. Running jobs keep running; nothing restarts.
-    func apply(
+    nonisolated func apply(
         _ newConfig: DaemonConfig,
         drivers: [String: any TerminalDriver],
         platforms: [CreditProvider: any PaymentPlatform]
     ) {
-        queue.async {
-            if newConfig.jobs != self.config.jobs {
-                self.resetRates(newConfig.jobs)
+        async { runner in
+            if newConfig.jobs != runner.config.jobs {
+                runner.resetRates(newConfig.jobs)
             }
-            self.config = newConfig
-            self.drivers = drivers
-            self.platforms = platforms
-            self.reconcilePlans(newConfig, now: self.clock.now())
-            self.poke()
+            runner.config = newConfig
+            runner.drivers = drivers
+            runner.platforms = platforms
+            runner.reconcilePlans(newConfig, now: runner.clock.now())
+            runner.poke()
         }
     }
 }

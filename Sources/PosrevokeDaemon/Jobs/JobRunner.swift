@@ -9,8 +9,9 @@ import Synchronization
 /// One `DispatchSourceTimer` wakes the runner at the next due job or plan; nothing polls. Every transition is
 /// committed before and after its side effect: `begin` is saved before a step calls out, the outcome after, so a
 /// crash at any point replays the step with the same idempotency key.
-final class JobRunner: @unchecked Sendable {
-    let queue = DispatchQueue(label: "posrevoke.jobs")
+actor JobRunner: QueueActor {
+    nonisolated let executor = QueueExecutor(queue: DispatchQueue(label: "posrevoke.jobs"))
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     let store: StateStore
     let engine: Engine
     let clock: any WallClock
@@ -30,9 +31,9 @@ final class JobRunner: @unchecked Sendable {
     private let timer: any DispatchSourceTimer
     private var lastSweep = Date.distantPast
     /// After the store refused a write, no step starts before this: a failing disk is not hammered.
-    private var storeHold: Date?
+    var storeHold: Date?
     /// When the runner's current turn on its queue began, nil between turns; the watchdog reads it.
-    let busySince = Mutex<Date?>(nil)
+    nonisolated let busySince = Mutex<Date?>(nil)
     static let maxConcurrentSteps = 32
     /// How long the runner waits after a failed write before it tries the affected steps again.
     static let storeRetryDelay: TimeInterval = 5
@@ -57,9 +58,10 @@ final class JobRunner: @unchecked Sendable {
         self.logger = logger
         platformRate = TokenBucket(perSecond: config.jobs.platformPerSecond, burst: config.jobs.platformBurst)
         terminalRate = TokenBucket(perSecond: config.jobs.terminalPerSecond, burst: config.jobs.terminalBurst)
-        timer = DispatchSource.makeTimerSource(queue: queue)
+        let timer = DispatchSource.makeTimerSource(queue: executor.queue)
+        self.timer = timer
         let loaded = try store.loadPlans()
-        for row in loaded.quarantined { Self.announce(row, logger: logger) }
+        for row in loaded.quarantined { row.announce(to: logger) }
         let now = clock.now()
         plans = Dictionary(uniqueKeysWithValues: loaded.plans.map { ($0.config.id, $0) })
         var recovered: [Job] = []
@@ -74,26 +76,15 @@ final class JobRunner: @unchecked Sendable {
         if !recovered.isEmpty {
             logger.notice("resuming \(recovered.count) job steps that were running when the daemon stopped")
         }
-        engine.queue.checkedSync { engine.setCutovers(loaded.cutovers) }
-        timer.setEventHandler { [unowned self] in self.tick() }
+        engine.sync { engine in engine.setCutovers(loaded.cutovers) }
+        timer.setEventHandler { [unowned self] in self.onQueue { $0.tick() } }
     }
 
-    /// A state row that could not be decoded was set aside; the journal says which and why.
-    static func announce(_ row: StateStore.QuarantinedRow, logger: Logger) {
-        logger.error(
-            "state row quarantined: \(row); the daemon goes on without it (see the table quarantine)",
-            metadata: [
-                JournalField.messageID: "\(MessageID.stateRowQuarantined)", "STATE_TABLE": "\(row.table)",
-                "STATE_KEY": "\(row.key)", "DECODE_ERROR": "\(row.error)",
-            ]
-        )
-    }
-
-    func start() {
-        queue.async {
-            self.reconcilePlans(self.config, now: self.clock.now())
-            self.timer.schedule(deadline: .now())
-            self.timer.resume()
+    nonisolated func start() {
+        async { runner in
+            runner.reconcilePlans(runner.config, now: runner.clock.now())
+            runner.timer.schedule(deadline: .now())
+            runner.timer.resume()
         }
     }
 
@@ -103,8 +94,8 @@ final class JobRunner: @unchecked Sendable {
     }
 
     /// Wakes the runner now (after an operator command or a reload).
-    func poke() {
-        queue.async { self.tick() }
+    nonisolated func poke() {
+        async { $0.tick() }
     }
 
     // MARK: The loop
@@ -123,15 +114,7 @@ final class JobRunner: @unchecked Sendable {
                 continue
             }
             if job.status == .gated {
-                job.remind(now: now, every: plan.config.reminderInterval)
-                logStep(
-                    job,
-                    JobEvent(
-                        step: job.step,
-                        state: "reminder",
-                        detail: "still needs an operator: \(job.context["gate"] ?? "")"
-                    )
-                )
+                logStep(job, job.remindOfGate(now: now, every: plan.config.reminderInterval))
                 deferred.append(job)
                 continue
             }
@@ -181,10 +164,10 @@ final class JobRunner: @unchecked Sendable {
     private func launch(_ job: Job, now: Date) {
         running.insert(job.id)
         guard let plan = plans[job.plan],
-            let terminal = engine.queue.checkedSync(execute: { engine.terminal(job.terminal) }),
+            let terminal = engine.sync({ engine in engine.terminal(job.terminal) }),
             let driver = drivers[terminal.driver], let platform = platforms[job.provider]
         else {
-            queue.async { self.finish(job.id, .retry(error: "terminal, driver or platform is not configured")) }
+            async { $0.finish(job.id, .retry(error: "terminal, driver or platform is not configured")) }
             return
         }
         let executor = StepExecutor(
@@ -197,8 +180,11 @@ final class JobRunner: @unchecked Sendable {
         )
         let timeout = plan.config.retry.stepTimeout
         Task {
-            let outcome = await Self.withTimeout(timeout) { await executor.run(job, now: now) }
-            self.queue.async { self.finish(job.id, outcome) }
+            let outcome =
+                (try? await withDeadline(timeout, { await executor.run(job, now: now) }) {
+                    .retry(error: "step timed out after \(DurationText.format(timeout))")
+                }) ?? .retry(error: "step was cancelled")
+            self.async { $0.finish(job.id, outcome) }
         }
     }
 
@@ -206,7 +192,7 @@ final class JobRunner: @unchecked Sendable {
         finished.append((id, outcome))
         guard !draining else { return }
         draining = true
-        queue.async { self.drain() }
+        async { $0.drain() }
     }
 
     /// Applies every outcome that arrived since the last drain in one transaction.
@@ -228,19 +214,7 @@ final class JobRunner: @unchecked Sendable {
             guard job.status == .running, let plan = plans[job.plan] else { continue }
             let before = job.step
             events += job.apply(outcome, policy: plan.config.retry, now: now).map { (job, $0) }
-            if job.step == .removeHardware, job.status == .waiting,
-                now.timeIntervalSince(job.stepSince) >= Double(job.reminders + 1) * plan.config.reminderInterval.seconds
-            {
-                job.reminders += 1
-                let note = job.context["gate"] ?? "peripheral still attached"
-                events.append(
-                    (job, JobEvent(step: job.step, state: "reminder", detail: "reminder \(job.reminders): \(note)"))
-                )
-            }
-            if job.status == .gated, (job.nextDue ?? now) <= now {
-                // The first reminder comes one reminder interval after the gate opened, not at once.
-                job.nextDue = now.addingTimeInterval(plan.config.reminderInterval.seconds)
-            }
+            events += job.scheduleReminders(now: now, every: plan.config.reminderInterval).map { (job, $0) }
             if let change = job.cutoverChange(leaving: before, now: now) {
                 cutoverChanges.append((job, change.cancellation))
             }
@@ -254,85 +228,6 @@ final class JobRunner: @unchecked Sendable {
             reloadAfterFailedCommit(changed.map(\.id), now: now)
         }
         tick()
-    }
-
-    /// A commit failed, so memory may be ahead of the database. The jobs are read back from the database, where a
-    /// step that was running is still `running`, and go on as after a crash: the step runs again with the same
-    /// idempotency key, after `storeRetryDelay`. If even the read fails, the daemon exits so that systemd
-    /// restarts it from what the database holds.
-    private func reloadAfterFailedCommit(_ ids: [String], now: Date) {
-        guard !ids.isEmpty else { return }
-        storeHold = now.addingTimeInterval(Self.storeRetryDelay)
-        do {
-            let stored = try store.loadJobs(ids: ids)
-            for id in ids {
-                guard var job = stored[id] else {
-                    jobs[id] = nil
-                    continue
-                }
-                if job.status == .running {
-                    job.recoverAfterCrash(now: now)
-                    job.nextDue = storeHold
-                }
-                jobs[id] = job
-            }
-            logger.warning(
-                "\(ids.count) job steps were not committed; they run again in \(Int(Self.storeRetryDelay)) s",
-                metadata: [JournalField.messageID: "\(MessageID.storeWriteFailed)"]
-            )
-        } catch {
-            logger.critical(
-                "cannot read job state back after a failed commit; exiting to restart from the database: \(error)",
-                metadata: [JournalField.messageID: "\(MessageID.storeWriteFailed)"]
-            )
-            JournalLogHandler.flush()
-            exit(EXIT_FAILURE)
-        }
-    }
-
-    /// Saves jobs, plan progress and recorded cutovers together; memory follows only when the write succeeded.
-    /// Returns false when the store refused the write: nothing changed, and nothing may be logged as done.
-    @discardableResult
-    func commit(
-        _ changed: [Job],
-        plans changedPlans: [StateStore.StoredPlan] = [],
-        cutovers: [(Job, ProviderCancellation?)] = [],
-        now: Date
-    ) -> Bool {
-        guard !changed.isEmpty || !changedPlans.isEmpty || !cutovers.isEmpty else { return true }
-        do {
-            let overlay = try store.write { db -> [String: [CreditProvider: ProviderCancellation]]? in
-                for job in changed { try StateStore.saveJob(job, db) }
-                for plan in changedPlans { try StateStore.savePlan(plan, db) }
-                for (job, state) in cutovers {
-                    try StateStore.saveCutover(terminal: job.terminal, provider: job.provider, state, job: job.id, db)
-                }
-                return cutovers.isEmpty ? nil : try StateStore.cutovers(db)
-            }
-            for job in changed { jobs[job.id] = job }
-            for plan in changedPlans { plans[plan.config.id] = plan }
-            if let overlay { engine.queue.async { self.engine.setCutovers(overlay) } }
-            for (job, state) in cutovers {
-                logger.notice(
-                    "cutover recorded for \(job.terminal) \(job.provider.rawValue): \(state?.state.rawValue ?? "cleared")",
-                    metadata: [
-                        JournalField.messageID: "\(MessageID.jobStep)", JournalField.jobID: "\(job.id)",
-                        JournalField.planID: "\(job.plan)",
-                        JournalField.terminalID: "\(job.terminal)",
-                        JournalField.provider: "\(job.provider.rawValue)", JournalField.jobStep: "\(job.step.rawValue)",
-                        JournalField.jobState: "cutover",
-                    ]
-                )
-            }
-            return true
-        } catch {
-            logger.error(
-                "cannot save job state; nothing of it was applied: \(error)",
-                metadata: [JournalField.messageID: "\(MessageID.storeWriteFailed)"]
-            )
-            storeHold = now.addingTimeInterval(Self.storeRetryDelay)
-            return false
-        }
     }
 
     private func rearm(now: Date) {
@@ -352,21 +247,5 @@ final class JobRunner: @unchecked Sendable {
         }
         let delay = max(0, next.timeIntervalSince(now), storeHold.map { $0.timeIntervalSince(now) } ?? 0)
         timer.schedule(deadline: .now() + .milliseconds(Int(delay * 1000) + 1), leeway: .milliseconds(20))
-    }
-
-    static func withTimeout(_ limit: Duration, _ work: @escaping @Sendable () async -> StepOutcome) async -> StepOutcome
-    {
-        await withTaskGroup(of: StepOutcome?.self) { group in
-            group.addTask { await work() }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return Task.isCancelled ? nil : .retry(error: "step timed out after \(DurationText.format(limit))")
-            }
-            defer { group.cancelAll() }
-            while let result = await group.next() {
-                if let result { return result }
-            }
-            return .retry(error: "step was cancelled")
-        }
     }
 }

@@ -48,7 +48,7 @@ extension Daemon {
         platform.reconfigure(candidate.platform.simulation)
         inventory.replace(candidate.terminals)
         rebuildLauncher()
-        engine.queue.checkedSync { engine.apply(candidate) }
+        engine.sync { engine in engine.apply(candidate) }
         runner.apply(
             candidate,
             drivers: drivers(),
@@ -59,7 +59,8 @@ extension Daemon {
                 clock: clock
             )
         )
-        scheduler.reconcile(intervals: intervals(), maxConcurrent: candidate.polling.maxConcurrent)
+        let intervals = intervals()
+        scheduler.onQueue { $0.reconcile(intervals: intervals, maxConcurrent: candidate.polling.maxConcurrent) }
         reloadState = "last reload ok"
         let change = "\(after.subtracting(previous).count) added, \(previous.subtracting(after).count) removed"
         logger.notice(

@@ -5,7 +5,7 @@ import PosrevokeSystemd
 /// The live line systemd shows (`STATUS=`), from the scheduler's and the engine's published figures.
 extension Daemon {
     func statusLine() -> StatusLine {
-        let stats = scheduler.snapshot()
+        let stats = scheduler.onQueue { $0.snapshot() }
         let engineStats = engine.published.withLock { $0 }
         return StatusLine(
             terminals: stats.terminals,

@@ -17,18 +17,18 @@ extension Daemon {
             "stopping on \(signal)",
             metadata: [JournalField.messageID: "\(MessageID.daemonStopping)", "SIGNAL": "\(signal)"]
         )
-        scheduler.stop()
+        scheduler.onQueue { $0.stop() }
         control?.close()
         let deadline = clock.nanoseconds() + 5_000_000_000
         waitForPolls(until: deadline)
     }
 
     private func waitForPolls(until deadline: UInt64) {
-        if scheduler.runningCount > 0 && clock.nanoseconds() < deadline {
+        if scheduler.onQueue({ $0.runningCount }) > 0 && clock.nanoseconds() < deadline {
             loop.asyncAfter(deadline: .now() + .milliseconds(20)) { self.waitForPolls(until: deadline) }
             return
         }
-        engine.queue.checkedSync {
+        engine.sync { engine in
             engine.evaluateAll()
             engine.announce(now: clock.now().addingTimeInterval(3600))
         }

@@ -11,9 +11,16 @@ import Synchronization
 /// The running daemon: wires config, store, drivers, scheduler, engine and journal together, and owns the
 /// process lifecycle (readiness, reload, watchdog, graceful stop).
 ///
-/// Everything below runs on `loop`, the poll loop's serial queue, except commits, which run on the engine's.
+/// The parts it wires are actors (engine, job runner, poll scheduler) or lock-protected (inventory, watchdog).
+///
+/// `@unchecked Sendable` because of its own few `var`s (config, launcher, phase, reload state, timers), which are
+/// set once in `init`/`run()` before any queue starts, and afterwards only on `loop`: signal handlers, reload,
+/// stop and status run there, and the control handler reaches them through `loop.checkedSync`. It is the
+/// composition root and lives for the whole process.
 public final class Daemon: @unchecked Sendable {
     let loop = DispatchQueue(label: "posrevoke.loop")
+    /// The loop as an actor executor: the poll scheduler is isolated to it.
+    let loopExecutor: QueueExecutor
     let options: DaemonOptions
     let logger: Logger
     let clock: SystemClock
@@ -35,11 +42,11 @@ public final class Daemon: @unchecked Sendable {
     let httpClient: HTTPClient
     /// The platform adapters' client lives as long as the process: an `HTTPClient` must never be dropped without
     /// a shutdown, and a daemon that fails to start would drop it.
-    static let platformClient = HTTPClient.forPlatforms()
+    static let platformClient = HTTPClient.bounded(readTimeout: .seconds(10))
     var control: ControlServer?
     let scheduler: PollScheduler
     /// Rebuilt at every reload (poll loop only).
-    private var launcher: PollLauncher
+    var launcher: PollLauncher
     private var watchdog: Watchdog?
     private var signalSources: [any DispatchSourceSignal] = []
     private var timers: [any DispatchSourceTimer] = []
@@ -52,13 +59,14 @@ public final class Daemon: @unchecked Sendable {
         self.options = options
         self.logger = logger
         self.clock = SystemClock()
+        loopExecutor = QueueExecutor(queue: loop)
         config = try ConfigParser.load(path: options.configPath)
         simulatedCount = Self.simulated(config)
         let directory = StatePaths.stateDirectory(flag: options.stateDirectory, config: config)
         lock = try StateLock(directory: directory)
         store = try StateStore(directory: directory)
         let snapshot = try store.loadSnapshot()
-        for row in snapshot.quarantined { JobRunner.announce(row, logger: logger) }
+        for row in snapshot.quarantined { row.announce(to: logger) }
         // The embedded simulators keep their own durable state, as a real platform and real terminals would.
         let simulation = try SimulationStore(path: (directory as NSString).appendingPathComponent("simulation.sqlite"))
         fleet = SimulatedFleet(
@@ -69,9 +77,9 @@ public final class Daemon: @unchecked Sendable {
         )
         platform = SimulatedPlatform(settings: config.platform.simulation, store: simulation)
         backups = Backups(stateDirectory: directory)
-        httpClient = HTTPClient.forAgents(
-            maxConnectionsPerHost: config.polling.maxConcurrent,
-            readTimeout: config.polling.timeout
+        httpClient = HTTPClient.bounded(
+            readTimeout: config.polling.timeout,
+            maxConnectionsPerHost: config.polling.maxConcurrent
         )
         inventory.replace(config.terminals)
         engine = Engine(
@@ -82,7 +90,7 @@ public final class Daemon: @unchecked Sendable {
             clock: clock,
             logger: logger
         )
-        scheduler = PollScheduler(queue: loop, clock: clock, maxConcurrent: config.polling.maxConcurrent)
+        scheduler = PollScheduler(executor: loopExecutor, clock: clock, maxConcurrent: config.polling.maxConcurrent)
         do {
             runner = try JobRunner(
                 config: config,
@@ -121,8 +129,10 @@ public final class Daemon: @unchecked Sendable {
 
     /// Starts polling, reports READY=1 once the signal handlers are live, and never returns.
     public func run() -> Never {
-        engine.onCommitted = { [loop, scheduler] terminals in
-            loop.async { for terminal in terminals { scheduler.completed(terminal) } }
+        engine.sync { [scheduler] engine in
+            engine.onCommitted = { terminals in
+                scheduler.async { scheduler in for terminal in terminals { scheduler.completed(terminal) } }
+            }
         }
         signalSources = Signals.install(
             [
@@ -146,12 +156,17 @@ public final class Daemon: @unchecked Sendable {
             exit(1)
         }
         runner.start()
-        loop.checkedSync { scheduler.reconcile(intervals: intervals(), maxConcurrent: config.polling.maxConcurrent) }
-        scheduler.start { [unowned self] launch in self.startPoll(launch) }
+        loop.checkedSync {
+            let (intervals, maxConcurrent) = (intervals(), config.polling.maxConcurrent)
+            scheduler.onQueue { $0.reconcile(intervals: intervals, maxConcurrent: maxConcurrent) }
+        }
+        scheduler.async { [unowned self] in $0.start { launch in self.startPoll(launch) } }
         every(.seconds(1), on: engine.queue) { [engine, clock] in
-            engine.evaluateAll()
-            engine.evaluateFeedbackIfDue()
-            engine.announce(now: clock.now())
+            engine.onQueue { engine in
+                engine.evaluateAll()
+                engine.evaluateFeedbackIfDue()
+                engine.announce(now: clock.now())
+            }
         }
         every(.seconds(5), on: digests.queue) { [digests] in digests.runIfDue() }
         every(config.daemon.statusInterval, on: loop) { [unowned self] in self.publishStatus() }
@@ -182,33 +197,6 @@ public final class Daemon: @unchecked Sendable {
         dispatchMain()
     }
 
-    // MARK: Polling
-
-    private func startPoll(_ launch: PollTimetable.Launch) {
-        if !launcher.start(launch) { scheduler.completed(launch.terminal) }
-    }
-
-    /// A launcher with the running config's drivers; feedback is asked again of every terminal.
-    func rebuildLauncher() {
-        launcher = PollLauncher(config: config, drivers: drivers(), inventory: inventory, engine: engine, clock: clock)
-        inventory.clearFeedbackUnsupported()
-    }
-
-    /// One driver per `driver:` value. The agent driver shares one pooled HTTP client for the daemon's life.
-    func drivers() -> [String: any TerminalDriver] {
-        DriverFactory.drivers(
-            fleet: fleet,
-            clock: clock,
-            client: httpClient,
-            timeout: config.polling.timeout,
-            commandLatency: config.simulation.scenario.commandLatency
-        )
-    }
-
-    func intervals() -> [String: Duration] {
-        Dictionary(uniqueKeysWithValues: config.terminals.map { ($0.id, $0.pollInterval) })
-    }
-
     // MARK: Watchdog
 
     /// Feeds systemd's watchdog, when it watches, from a queue of its own; the loop turns at least four times per
@@ -230,8 +218,10 @@ public final class Daemon: @unchecked Sendable {
             recovered: { [unowned self] in self.loop.async { self.publishStatus() } }
         )
         guard let watchdog else { return }
-        scheduler.heartbeat = watchdog.heartbeat
-        scheduler.onLoopTurn = { watchdog.loopTurned() }
+        scheduler.sync { scheduler in
+            scheduler.heartbeat = watchdog.heartbeat
+            scheduler.onLoopTurn = { watchdog.loopTurned() }
+        }
         every(.nanoseconds(Int64(watchdog.interval / 4)), on: watchdog.queue) { watchdog.check() }
     }
 

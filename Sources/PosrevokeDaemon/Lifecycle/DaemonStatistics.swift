@@ -11,7 +11,7 @@ struct DaemonStatistics: Sendable {
     let logger: Logger
 
     func log() {
-        let stats = scheduler.snapshot()
+        let stats = scheduler.onQueue { $0.snapshot() }
         let engineStats = engine.published.withLock { $0 }
         let ms = { (ns: UInt64) in String(format: "%.1f", Double(ns) / 1e6) }
         let summary =
@@ -38,7 +38,7 @@ struct DaemonStatistics: Sendable {
                 "FEEDBACK_REJECTED": "\(engineStats.feedbackRejected)",
                 "FUTURE_TIMES_CLAMPED": "\(engineStats.futureTimesClamped)",
                 "ALERTS_FIRING": "\(engineStats.firing)",
-                "ALERTS_COALESCED": "\(engine.queue.checkedSync { engine.announcer.suppressedTotal })",
+                "ALERTS_COALESCED": "\(engine.sync { engine in engine.announcer.suppressedTotal })",
                 "ALERTS_SILENCED": "\(engineStats.silenced)",
                 "JOURNAL_DROPPED": "\(JournalQueue.shared.droppedCount)",
             ]

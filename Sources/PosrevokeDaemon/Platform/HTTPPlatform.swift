@@ -135,24 +135,25 @@ extension HTTPPlatform {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: payload))
         }
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
+        let answer: BoundedExchange.Answer
         do {
-            response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.nanoseconds)))
-            bytes = try await response.body.collect(upTo: Self.maxBody)
-        } catch is NIOTooManyBytesError {
-            throw PlatformCallError(description: "\(provider.rawValue) platform: answer over 1 MiB", retryable: true)
+            answer = try await BoundedExchange(client: client, timeout: timeout, maxBody: Self.maxBody).perform(request)
         } catch {
-            // Never the error itself: the client's errors may quote header values.
-            throw PlatformCallError(
-                description: "\(provider.rawValue) platform unreachable: \(TransportError.describe(error))",
-                retryable: true
-            )
+            let why: String
+            switch error {
+            case .tooLarge:
+                throw PlatformCallError(
+                    description: "\(provider.rawValue) platform: answer over 1 MiB",
+                    retryable: true
+                )
+            case .timedOut: why = "deadline exceeded"
+            case .unreachable(let text): why = text
+            }
+            throw PlatformCallError(description: "\(provider.rawValue) platform unreachable: \(why)", retryable: true)
         }
-        let data = Data(bytes.readableBytesView)
-        let status = Int(response.status.code)
+        let (data, status) = (answer.body, answer.status)
         guard (200..<300).contains(status) else {
-            throw failure(status, data, retryAfter: response.headers.first(name: "retry-after"))
+            throw failure(status, data, retryAfter: answer.headers.first(name: "retry-after"))
         }
         return data
     }
@@ -184,16 +185,5 @@ extension HTTPPlatform {
                 retryable: true
             )
         }
-    }
-}
-
-extension HTTPClient {
-    /// The platform adapters' own client: few calls that may be slow, so a 10 s read timeout of their own rather
-    /// than the terminals' poll timeout.
-    static func forPlatforms() -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(3), read: .seconds(10))
-        configuration.redirectConfiguration = .disallow
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }

@@ -3,12 +3,13 @@ import PosrevokeCore
 
 /// Drives the `PollTimetable` with one `DispatchSourceTimer` on the loop queue, re-armed for the next absolute tick.
 ///
-/// All timetable access happens on `queue`. A poll counts as running until its result is committed, so the
-/// next poll of the same terminal always reads the committed cursor.
-final class PollScheduler: @unchecked Sendable {
+/// An actor on the poll loop's executor: the timetable is reached only there. A poll counts as running until its
+/// result is committed, so the next poll of the same terminal always reads the committed cursor.
+actor PollScheduler: QueueActor {
     typealias Launcher = @Sendable (PollTimetable.Launch) -> Void
 
-    let queue: DispatchQueue
+    nonisolated let executor: QueueExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private let clock: any MonotonicClock
     private let timer: any DispatchSourceTimer
     private var timetable: PollTimetable
@@ -17,31 +18,30 @@ final class PollScheduler: @unchecked Sendable {
     private var stopped = false
     /// The longest the timer sleeps, so the loop keeps turning (and feeding the watchdog) when nothing is due.
     var heartbeat: UInt64 = 1_000_000_000
-    /// Called on `queue` at every timer fire; the watchdog hangs off it so a stalled loop stops the pings.
-    var onLoopTurn: (() -> Void)?
+    /// Called on the loop at every timer fire; the watchdog hangs off it so a stalled loop stops the pings.
+    var onLoopTurn: (@Sendable () -> Void)?
 
-    init(queue: DispatchQueue, clock: any MonotonicClock, maxConcurrent: Int) {
-        self.queue = queue
+    /// - Parameter executor: the poll loop's; the timer fires there.
+    init(executor: QueueExecutor, clock: any MonotonicClock, maxConcurrent: Int) {
+        self.executor = executor
         self.clock = clock
         self.timetable = PollTimetable(maxConcurrent: maxConcurrent)
-        self.timer = DispatchSource.makeTimerSource(flags: .strict, queue: queue)
-        timer.setEventHandler { [unowned self] in self.fire() }
+        let timer = DispatchSource.makeTimerSource(flags: .strict, queue: executor.queue)
+        self.timer = timer
+        timer.setEventHandler { [unowned self] in self.onQueue { $0.fire() } }
     }
 
-    /// Starts the timer; `launcher` is called on `queue` for every poll to start.
+    /// Starts the timer; `launcher` is called on the loop for every poll to start.
     func start(launcher: @escaping Launcher) {
-        queue.async {
-            self.launcher = launcher
-            self.armedFor = nil
-            self.timer.resume()
-            self.rearm()
-        }
+        self.launcher = launcher
+        armedFor = nil
+        timer.resume()
+        rearm()
     }
 
     /// Applies the inventory: adds and removes terminals, applies new intervals and the concurrency cap.
     /// Terminals whose interval is unchanged keep their phase and pending tick.
     func reconcile(intervals: [String: Duration], maxConcurrent: Int) {
-        dispatchPrecondition(condition: .onQueue(queue))
         let now = clock.nanoseconds()
         timetable.maxConcurrent = maxConcurrent
         for (terminal, interval) in intervals {
@@ -57,25 +57,21 @@ final class PollScheduler: @unchecked Sendable {
 
     /// A poll's result is durable; frees its slot.
     func completed(_ terminal: String) {
-        dispatchPrecondition(condition: .onQueue(queue))
         launch(timetable.completed(terminal: terminal, now: clock.nanoseconds()))
     }
 
     /// Stops starting polls. Polls already running finish.
     func stop() {
-        dispatchPrecondition(condition: .onQueue(queue))
         stopped = true
         timer.cancel()
     }
 
     var runningCount: Int {
-        dispatchPrecondition(condition: .onQueue(queue))
         return timetable.runningCount
     }
 
-    /// Counters and lateness percentiles, read on the loop queue.
+    /// Counters and lateness percentiles.
     func snapshot() -> ScheduleStats {
-        dispatchPrecondition(condition: .onQueue(queue))
         return ScheduleStats(
             terminals: timetable.terminalCount,
             running: timetable.runningCount,

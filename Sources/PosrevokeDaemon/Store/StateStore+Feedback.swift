@@ -59,7 +59,7 @@ extension StateStore {
             "SELECT COUNT(*), COALESCE(SUM(rating <= ? OR category IN (\(placeholders))), 0) FROM feedback"
             + " WHERE \(Self.validRating) AND"
         let recentStart = now.addingTimeInterval(-rule.window.seconds)
-        return try pool.read { db in
+        return try writer.read { db in
             let byTerminal = try db.cachedStatement(sql: "\(select) terminal_id = ? AND time >= ? AND time < ?")
             let byStore = try db.cachedStatement(
                 sql: "\(select) store_id = ? AND terminal_id IS NULL AND time >= ? AND time < ?"
@@ -110,7 +110,7 @@ extension StateStore {
 
     /// Entries in `[from, until)`, optionally only those of some stores; oldest first.
     package func feedback(from: Date?, until: Date? = nil, stores: Set<String>? = nil) throws -> [FeedbackRecord] {
-        try pool.read { db in
+        try writer.read { db in
             var sql = "SELECT * FROM feedback WHERE \(Self.validRating) AND time >= ? AND time < ?"
             var arguments: [(any DatabaseValueConvertible)?] = [
                 from?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude,
@@ -146,7 +146,7 @@ extension StateStore {
     }
 
     package func digestSent(plan: String, day: String) throws -> Bool {
-        try pool.read { db in
+        try writer.read { db in
             try Bool.fetchOne(
                 db,
                 sql: "SELECT 1 FROM digest_sent WHERE plan = ? AND day = ?",

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import Logging
+import PosrevokeCore
 
 /// Rows the daemon cannot decode are set aside, not allowed to stop it from starting: each one moves to the table
 /// `quarantine` (in the same transaction that removes it from its own table) and is announced in the journal.
@@ -11,6 +13,17 @@ extension StateStore {
         package var error: String
 
         package var description: String { "\(table) row \(key): \(error)" }
+
+        /// The journal says which row was set aside and why.
+        func announce(to logger: Logger) {
+            logger.error(
+                "state row quarantined: \(self); the daemon goes on without it (see the table quarantine)",
+                metadata: [
+                    JournalField.messageID: "\(MessageID.stateRowQuarantined)", "STATE_TABLE": "\(table)",
+                    "STATE_KEY": "\(key)", "DECODE_ERROR": "\(error)",
+                ]
+            )
+        }
     }
 
     /// Decodes each row of `sql` (which selects `rowid AS row_id` first) with `body`; a row that fails moves to
