@@ -16,19 +16,18 @@ extension Engine {
     func evaluateAll() {
         let now = clock.now()
         var alerts = self.alerts
-        var update = AlertBook.Update()
         let watched = alerts.terminalsWithRecords
-        for terminal in terminals.values {
-            // Quiet terminals without alerts cannot change on the clock; their next poll evaluates them.
-            guard watched.contains(terminal.id) || detectors[terminal.id]?.isQuiet == false else { continue }
-            var detector = detectors[terminal.id] ?? TerminalDetector()
-            detector.prune(now: now, config: config.detection)
-            detectors[terminal.id] = detector
-            let conditions = Rules.evaluate(detector, terminal: terminal, config: config.detection, now: now)
-            let step = alerts.apply(conditions, store: terminal.store, config: config.detection, now: now)
-            update.changed += step.changed
-            update.announcements += step.announcements
-        }
+        // Quiet terminals without alerts cannot change on the clock; their next poll evaluates them.
+        let observed = terminals.values.filter { watched.contains($0.id) || detectors[$0.id]?.isQuiet == false }
+        let output = DetectionStep(config: config.detection).run(
+            observed.map { ($0, .clock) },
+            detectors: detectors,
+            alerts: &alerts,
+            now: now
+        )
+        // Pruned memory is kept in memory only; the next commit of the terminal saves it.
+        detectors.merge(output.detectors) { $1 }
+        let update = output.alerts
         commit(update, alerts: alerts, now: now)
         counters.firing = self.alerts.firingCount
         pruneTransactions(now: now)

@@ -89,18 +89,16 @@ actor Engine: QueueActor {
             counters.busySince = nil
             counters.firing = alerts.firingCount
         }
-        // Only the batch's detectors are copied: copying the whole fleet's on every commit cost more than the polls.
-        var touched: [String: TerminalDetector] = [:]
         var alerts = self.alerts
         var cursors: [String: Int64] = [:]
         var feedbackCursors: [String: Int64] = [:]
-        var announcements: [Announcement] = []
+        var output = DetectionStep.Output()
         do {
             try store.write { db in
+                // Transactions are deduplicated by the store first; the pure step judges what is new.
+                var observations: [(terminal: Terminal, observation: DetectionStep.Observation)] = []
                 for result in batch {
                     guard let terminal = terminals[result.terminal] else { continue }
-                    let before = touched[terminal.id] ?? detectors[terminal.id]
-                    var detector = before ?? TerminalDetector()
                     switch result.page {
                     case .success(let page):
                         let fresh = try StateStore.insertNew(
@@ -109,8 +107,7 @@ actor Engine: QueueActor {
                             receivedAt: now,
                             db
                         )
-                        detector.ingest(fresh, terminal: terminal, observedAt: now)
-                        detector.pollSucceeded()
+                        observations.append((terminal, .polled(fresh: fresh)))
                         // Most polls find nothing new: the stored cursor is already right.
                         if page.nextAfter != inventory.cursor(terminal.id) {
                             try StateStore.saveCursor(terminal.id, nextAfter: page.nextAfter, at: now, db)
@@ -123,20 +120,23 @@ actor Engine: QueueActor {
                             feedbackCursors[terminal.id] = next
                         }
                     case .failure(let failure):
-                        detector.pollFailed(failure.reason)
+                        observations.append((terminal, .failed(reason: failure.reason)))
                         counters.failedPolls += 1
                     }
-                    detector.prune(now: now, config: config.detection)
-                    let conditions = Rules.evaluate(detector, terminal: terminal, config: config.detection, now: now)
-                    let update = alerts.apply(conditions, store: terminal.store, config: config.detection, now: now)
-                    for record in update.changed { try StateStore.saveAlert(record, at: now, db) }
-                    announcements += update.announcements
-                    if detector != before { try StateStore.saveDetector(terminal.id, detector, db) }
-                    touched[terminal.id] = detector
                 }
-                try StateStore.enqueue(announcements, db)
+                // Only the batch's detectors are read and returned: copying the whole fleet's on every commit cost
+                // more than the polls.
+                output = DetectionStep(config: config.detection).run(
+                    observations,
+                    detectors: detectors,
+                    alerts: &alerts,
+                    now: now
+                )
+                for record in output.alerts.changed { try StateStore.saveAlert(record, at: now, db) }
+                for (terminal, detector) in output.detectors { try StateStore.saveDetector(terminal, detector, db) }
+                try StateStore.enqueue(output.alerts.announcements, db)
             }
-            detectors.merge(touched) { $1 }
+            detectors.merge(output.detectors) { $1 }
             self.alerts = alerts
             inventory.setCursors(cursors)
             inventory.setFeedbackCursors(feedbackCursors)
