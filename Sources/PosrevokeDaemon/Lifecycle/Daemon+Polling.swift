@@ -7,9 +7,9 @@ extension Daemon {
         if !launcher.start(launch) { scheduler.onQueue { $0.completed(launch.terminal) } }
     }
 
-    /// A launcher with the running config's drivers; feedback is asked again of every terminal.
-    func rebuildLauncher() {
-        launcher = PollLauncher(config: config, drivers: drivers(), inventory: inventory, engine: engine, clock: clock)
+    /// A launcher with the running config's `drivers`; feedback is asked again of every terminal.
+    func rebuildLauncher(drivers: [String: any TerminalDriver]) {
+        launcher = PollLauncher(config: config, drivers: drivers, inventory: inventory, engine: engine, clock: clock)
         inventory.clearFeedbackUnsupported()
     }
 

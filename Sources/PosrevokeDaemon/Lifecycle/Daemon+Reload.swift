@@ -47,11 +47,12 @@ extension Daemon {
         fleet.reconfigure(simulation: candidate.simulation, terminals: candidate.terminals)
         platform.reconfigure(candidate.platform.simulation)
         inventory.replace(candidate.terminals)
-        rebuildLauncher()
+        let current = drivers()
+        rebuildLauncher(drivers: current)
         engine.sync { engine in engine.apply(candidate) }
         runner.apply(
             candidate,
-            drivers: drivers(),
+            drivers: current,
             platforms: PlatformFactory.platforms(
                 candidate,
                 platform: platform,

@@ -91,18 +91,20 @@ public final class Daemon: @unchecked Sendable {
             logger: logger
         )
         scheduler = PollScheduler(executor: loopExecutor, clock: clock, maxConcurrent: config.polling.maxConcurrent)
+        // One set of drivers for the job runner and the poll launcher.
+        let drivers = DriverFactory.drivers(
+            fleet: fleet,
+            clock: clock,
+            client: httpClient,
+            timeout: config.polling.timeout,
+            commandLatency: config.simulation.scenario.commandLatency
+        )
         do {
             runner = try JobRunner(
                 config: config,
                 store: store,
                 engine: engine,
-                drivers: DriverFactory.drivers(
-                    fleet: fleet,
-                    clock: clock,
-                    client: httpClient,
-                    timeout: config.polling.timeout,
-                    commandLatency: config.simulation.scenario.commandLatency
-                ),
+                drivers: drivers,
                 platforms: PlatformFactory.platforms(
                     config,
                     platform: platform,
@@ -119,8 +121,7 @@ public final class Daemon: @unchecked Sendable {
             throw error
         }
         digests = Digests(store: store, engine: engine, runner: runner, clock: clock, logger: logger)
-        launcher = PollLauncher(config: config, drivers: [:], inventory: inventory, engine: engine, clock: clock)
-        rebuildLauncher()
+        launcher = PollLauncher(config: config, drivers: drivers, inventory: inventory, engine: engine, clock: clock)
         let loaded =
             "\(snapshot.cursors.count) cursors, \(snapshot.alerts.count) alerts, "
             + "\(snapshot.outboxCount) unsent announcements"

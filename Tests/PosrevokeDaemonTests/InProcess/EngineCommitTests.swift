@@ -22,18 +22,9 @@ struct EngineCommitTests {
 
     func harness(terminals: [String]) throws -> Harness {
         let config = try ConfigParser.parse(yaml: TestConfig.yaml(terminals: terminals))
-        let store = try StateStore(writer: DatabaseQueue())
         let clock = ManualClock(cutover.addingTimeInterval(86400))
-        let inventory = Inventory()
-        inventory.replace(config.terminals)
-        let engine = Engine(
-            config: config,
-            store: store,
-            snapshot: try store.loadSnapshot(),
-            inventory: inventory,
-            clock: clock,
-            logger: Logger(label: "test")
-        )
+        let parts = try InMemoryEngine(config, clock: clock)
+        let (engine, store, inventory) = (parts.engine, parts.store, parts.inventory)
         let (stream, continuation) = AsyncStream.makeStream(of: [String].self)
         engine.sync { $0.onCommitted = { continuation.yield($0) } }
         return Harness(engine: engine, store: store, inventory: inventory, clock: clock, committed: stream)

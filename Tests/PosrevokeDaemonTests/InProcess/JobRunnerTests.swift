@@ -53,19 +53,10 @@ struct JobRunnerTests {
               - {id: t-2, store: s-1, driver: agent, url: "http://127.0.0.1:9/", providers: {wechat-payscore: {state: active}}}
             """
         let config = try ConfigParser.parse(yaml: yaml)
-        let store = try StateStore(writer: DatabaseQueue())
         let clock = SystemClock()
         let logger = Logger(label: "test")
-        let inventory = Inventory()
-        inventory.replace(config.terminals)
-        let engine = Engine(
-            config: config,
-            store: store,
-            snapshot: try store.loadSnapshot(),
-            inventory: inventory,
-            clock: clock,
-            logger: logger
-        )
+        let parts = try InMemoryEngine(config, clock: clock, logger: logger)
+        let (engine, store) = (parts.engine, parts.store)
         let driver = CountingDriver()
         let runner = try JobRunner(
             config: config,
