@@ -29,6 +29,9 @@ public enum ControlCommand: String, CaseIterable, Sendable {
     case feedbackReport = "feedback.report"
     case feedbackDigest = "feedback.digest"
     case backupsVerify = "backups.verify"
+    case authorizationsImport = "authorizations.import"
+    case authorizationsList = "authorizations.list"
+    case platformCheck = "platform.check"
 
     /// Commands that change something: the daemon audits each one with the peer's credentials, and refuses it when
     /// it cannot read them.
@@ -36,10 +39,10 @@ public enum ControlCommand: String, CaseIterable, Sendable {
         switch self {
         case .reload, .alertsAck, .alertsSilence, .alertsUnsilence, .plansCreate, .plansPause, .plansResume,
             .plansCancel, .jobsConfirm, .jobsRetry, .jobsCancel, .jobsRunNow, .jobsPause, .jobsResume, .feedbackAdd,
-            .feedbackImport, .feedbackDigest:
+            .feedbackImport, .feedbackDigest, .authorizationsImport:
             true
         case .status, .terminalsList, .terminalsShow, .alertsList, .alertsSilences, .plansList, .plansShow, .jobsList,
-            .jobsShow, .feedbackReport, .backupsVerify:
+            .jobsShow, .feedbackReport, .backupsVerify, .authorizationsList, .platformCheck:
             false
         }
     }

@@ -24,7 +24,13 @@ public final class SimulatedPlatform: Sendable {
     /// Open pay-after-use service orders of one terminal × provider.
     public func openOrders(terminal: String, provider: CreditProvider, now: Date) throws(PlatformError) -> [String] {
         try injectFailure("orders/\(terminal)/\(provider.rawValue)")
-        return try database { db in
+        return try terminalOrders(terminal: terminal, provider: provider, now: now)
+    }
+
+    /// The same orders as the terminal itself lists them (`GET /v1/orders`): no platform faults on the way.
+    public func terminalOrders(terminal: String, provider: CreditProvider, now: Date) throws(PlatformError) -> [String]
+    {
+        try database { db in
             try seed(db, terminal: terminal, provider: provider, now: now)
             return try String.fetchAll(
                 db,
@@ -258,7 +264,7 @@ public final class SimulatedPlatform: Sendable {
     }
 
     /// Fails this call with 429 or 500 for a deterministic share of calls; the call has no effect.
-    private func injectFailure(_ call: String) throws(PlatformError) {
+    func injectFailure(_ call: String) throws(PlatformError) {
         let config = settings.withLock { $0 }
         guard config.transientErrorShare > 0 else { return }
         let n = calls.withLock { counts -> Int in
@@ -270,7 +276,7 @@ public final class SimulatedPlatform: Sendable {
         if draw < config.transientErrorShare { throw .systemError() }
     }
 
-    private func database<T>(_ work: (Database) throws -> T) throws(PlatformError) -> T {
+    func database<T>(_ work: (Database) throws -> T) throws(PlatformError) -> T {
         do {
             return try store.db.write(work)
         } catch let error as PlatformError {

@@ -64,6 +64,19 @@ package final class SimulationStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v4-user-authorizations") { db in
+            // The users' authorizations the real-platform simulators keep: WeChat Pay Score codes and openids,
+            // Alipay agreements, each AVAILABLE/NORMAL until terminated.
+            try db.execute(
+                sql: """
+                    CREATE TABLE user_authorizations (
+                        provider TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, product_code TEXT NOT NULL,
+                        sign_scene TEXT NOT NULL, store TEXT NOT NULL, active INTEGER NOT NULL,
+                        PRIMARY KEY (provider, kind, value)
+                    )
+                    """
+            )
+        }
         try migrator.migrate(db)
     }
 

@@ -10,13 +10,16 @@ final class AgentRoutes: Sendable {
     let token: String?
     let faults: [String: [AgentFault]]
     let seed: UInt64
+    /// The platform whose open orders the terminals list at `/v1/orders`; without one, that endpoint is a 404.
+    let platform: SimulatedPlatform?
     private let counters = Mutex<[String: UInt64]>([:])
 
-    init(fleet: SimulatedFleet, token: String?, faults: [AgentFault], seed: UInt64) {
+    init(fleet: SimulatedFleet, token: String?, faults: [AgentFault], seed: UInt64, platform: SimulatedPlatform?) {
         self.fleet = fleet
         self.token = token
         self.faults = Dictionary(grouping: faults, by: \.terminal)
         self.seed = seed
+        self.platform = platform
     }
 
     func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> SimReply {
@@ -74,6 +77,18 @@ final class AgentRoutes: Sendable {
                 page.transactions.reverse()
             }
             return try SimRouter.json(200, page)
+        }
+        if method == "GET" && route == "orders", let platform {
+            guard let provider = query["provider"].flatMap(CreditProvider.init(rawValue:)), query["state"] == "open"
+            else { throw RouteError(status: 400, code: "bad_request", message: "provider= and state=open") }
+            _ = try fleet.status(of: terminal, now: now)
+            let orders = try platform.terminalOrders(terminal: terminal, provider: provider, now: now)
+            return try SimRouter.json(
+                200,
+                AgentWire.Orders(
+                    orders: orders.map { .init(out_order_no: $0, provider: provider.rawValue, state: "open") }
+                )
+            )
         }
         if method == "GET" && route == "feedback" {
             let (after, limit) = try Self.cursor(query)

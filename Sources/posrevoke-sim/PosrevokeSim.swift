@@ -44,6 +44,18 @@ struct PosrevokeSim: AsyncParsableCommand {
     @Option(name: .long, help: "File holding the platform signing key; serves the platform API (default: off).")
     var platformKeyFile: String?
 
+    @Option(
+        name: .long,
+        help: """
+            Serve WeChat Pay APIv3 at /platform/wechatpay and the Alipay gateway at /platform/alipay, with keys \
+            made (or kept) in this directory, which also gets platform.yaml and authorizations.csv for posrevoked.
+            """
+    )
+    var realPlatforms: String?
+
+    @Flag(name: .long, help: "WeChat Pay signs with platform certificates instead of a public key.")
+    var wechatpayCertificates = false
+
     @Option(name: .long, help: "Write the served terminals here as a posrevoked terminals file (driver: agent).")
     var inventoryOut: String?
 
@@ -70,23 +82,44 @@ struct PosrevokeSim: AsyncParsableCommand {
             start: try store.fleetStart(orRecord: Date()),
             store: store
         )
+        let simulated = SimulatedPlatform(settings: settings.platform.simulation, store: store)
         let platform = key.map {
-            PlatformRoutes(
-                platform: SimulatedPlatform(settings: settings.platform.simulation, store: store),
-                secret: $0,
-                settings: settings.platform.simulation
+            PlatformRoutes(platform: simulated, secret: $0, settings: settings.platform.simulation)
+        }
+        let keys: RealPlatformKeys?
+        do {
+            keys = try realPlatforms.map { try RealPlatformKeys(directory: $0) }
+            try simulated.seedAuthorizations(
+                stores: Array(Set(settings.terminals.map(\.store))),
+                perStore: settings.platform.simulation.authorizationsPerStore
             )
+        } catch {
+            throw ValidationError("--real-platforms: \(error)")
         }
         let routes = SimRouter(
             agents: AgentRoutes(
                 fleet: fleet,
                 token: token,
                 faults: settings.simulation.scenario.agentFaults,
-                seed: settings.simulation.seed
+                seed: settings.simulation.seed,
+                platform: key != nil || keys != nil ? simulated : nil
             ),
             platform: platform,
+            wechatPay: try keys.map {
+                try WeChatPayRoutes(
+                    keys: $0,
+                    platform: simulated,
+                    certificateMode: wechatpayCertificates,
+                    settings: settings.platform.simulation
+                )
+            },
+            alipay: try keys.map {
+                try AlipayRoutes(keys: $0, platform: simulated, settings: settings.platform.simulation)
+            },
             metrics: MetricsRoutes(fleet: fleet)
         )
+        let certificateMode = wechatpayCertificates
+        let authorizations = try simulated.authorizationsCSV()
         let signals = SignalStop()
         let inventoryOut = self.inventoryOut
         // The terminals file names the token by absolute path: the daemon reads it from elsewhere.
@@ -99,6 +132,17 @@ struct PosrevokeSim: AsyncParsableCommand {
             group.addTask {
                 try await SimServer(routes: routes).run(host: String(parts[0]), port: port) { address in
                     let base = "http://\(address.ipAddress ?? String(parts[0])):\(address.port ?? port)"
+                    if let keys {
+                        do {
+                            try keys.writeFragment(
+                                base: base,
+                                certificates: certificateMode,
+                                authorizations: authorizations
+                            )
+                        } catch {
+                            FileHandle.standardError.write(Data("cannot write the platform files: \(error)\n".utf8))
+                        }
+                    }
                     if let inventoryOut {
                         do {
                             try Inventory.yaml(settings.terminals, base: base, tokenFile: tokenFile)

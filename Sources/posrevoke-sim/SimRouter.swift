@@ -8,6 +8,8 @@ struct SimReply: Sendable {
     var body: Data
     var fault: AgentFault?
     var contentType = "application/json"
+    /// Headers beyond the content type and length (a platform's signature headers).
+    var headers: [(String, String)] = []
 }
 
 /// Sends each request to the part of the simulator that serves it: terminals under `/t/`, the payment platform
@@ -15,9 +17,23 @@ struct SimReply: Sendable {
 struct SimRouter: Sendable {
     let agents: AgentRoutes
     let platform: PlatformRoutes?
+    var wechatPay: WeChatPayRoutes? = nil
+    var alipay: AlipayRoutes? = nil
     let metrics: MetricsRoutes
 
     func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> SimReply {
+        if uri.hasPrefix(WeChatPayRoutes.prefix + "/") || uri.hasPrefix(AlipayRoutes.prefix + "/") {
+            let route: SimReply? =
+                uri.hasPrefix(WeChatPayRoutes.prefix)
+                ? wechatPay?.handle(method: method, uri: uri, authorization: authorization, body: body, now: now)
+                : alipay?.handle(method: method, uri: uri, body: body, now: now)
+            return route
+                ?? PlatformRoutes.failure(
+                    404,
+                    "NOT_FOUND",
+                    "the real-platform simulators are off: start posrevoke-sim with --real-platforms DIR"
+                )
+        }
         if uri.hasPrefix("/platform/") {
             guard let platform else {
                 return PlatformRoutes.failure(

@@ -101,6 +101,7 @@ struct SimServer: Sendable {
         headers.add(name: "content-type", value: reply.contentType)
         headers.add(name: "content-length", value: String(body.count))
         headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        for (name, value) in reply.headers { headers.add(name: name, value: value) }
         let head = HTTPResponseHead(
             version: .http1_1,
             status: HTTPResponseStatus(statusCode: status),

@@ -8,7 +8,8 @@ struct PosrevokeCtl: ParsableCommand {
         commandName: "posrevokectl",
         abstract: "Control a running posrevoked: status, terminals, alerts, cancellation plans, jobs and feedback.",
         subcommands: [
-            Status.self, Terminals.self, Alerts.self, Plans.self, Jobs.self, Feedback.self, Reload.self, Backups.self,
+            Status.self, Terminals.self, Alerts.self, Plans.self, Jobs.self, Feedback.self, Authorizations.self,
+            Platform.self, Reload.self, Backups.self,
         ]
     )
 }

@@ -122,6 +122,6 @@ struct PlatformConfigTests {
         }
         #expect {
             try ConfigParser.parse(yaml: "platform: {providers: {wechat-payscore: rest}}\n")
-        } throws: { "\($0)".contains("must be one of: simulated, http, manual") }
+        } throws: { "\($0)".contains("must be one of: simulated, http, manual, wechatpay-v3, alipay-openapi") }
     }
 }

@@ -85,6 +85,43 @@ struct SecretsTests {
         #expect(!withSystemd.contains { $0.text.contains("gw-token") }, "\(withSystemd)")
     }
 
+    @Test("--check-config loads the real platforms' keys and names what is wrong, never the key")
+    func checkPlatformKeys() throws {
+        let dir = try TestDirectory()
+        let key = try RSASigningKey.generate()
+        try dir.writeSecret("merchant.pem", key.pemRepresentation)
+        try dir.writeSecret("public.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+        try dir.writeSecret("apiv3", "too-short\n")
+        try dir.writeSecret("app.pem", key.publicKey.pemRepresentation)
+        try dir.writeSecret("alipay.pem", key.publicKey.pemRepresentation)
+        let config = try ConfigParser.parse(
+            yaml: """
+                platform:
+                  providers: {wechat-payscore: wechatpay-v3, alipay-credit: alipay-openapi}
+                  wechatpay:
+                    mchid: "1900000001"
+                    appid: wx1
+                    service_id: s
+                    merchant_serial_no: ABC
+                    private_key_file: "\(dir.file("merchant.pem"))"
+                    public_key_id: PUB_KEY_ID_1
+                    public_key_file: "\(dir.file("public.pem"))"
+                    apiv3_key_file: "\(dir.file("apiv3"))"
+                  alipay: {app_id: "2021", private_key_file: "\(dir.file("app.pem"))", alipay_public_key_file: "\(dir.file("alipay.pem"))"}
+                """
+        )
+        let errors = CredentialCheck.findings(config, environment: [:]).filter(\.isError).map(\.text)
+        #expect(errors.count == 3, "\(errors)")
+        #expect(
+            errors.contains {
+                $0.hasPrefix("platform.wechatpay.public_key_file: ") && $0.contains("not an RSA public key")
+            }
+        )
+        #expect(errors.contains { $0.hasPrefix("platform.wechatpay.apiv3_key_file: ") && $0.contains("32 printable") })
+        #expect(errors.contains { $0.hasPrefix("platform.alipay.private_key_file: ") && $0.contains("another kind") })
+        #expect(!errors.joined().contains("MII"), "no key material in the findings")
+    }
+
     @Test("STATUS= stays one line whatever a rejected reload's message holds")
     func statusLine() {
         let line = StatusLine(

@@ -134,6 +134,33 @@ public enum AgentDecoding {
         return page
     }
 
+    /// The most open orders one terminal may report; a till has a handful at most.
+    public static let maxOpenOrders = 1000
+
+    /// The open orders of `provider`: order numbers as the platform knows them (printable ASCII, at most 64 bytes,
+    /// WeChat Pay's limit is 32), each once.
+    public static func openOrders(_ data: Data, provider: CreditProvider) throws(AgentProtocolError) -> [String] {
+        let wire = try decode(AgentWire.Orders.self, from: data)
+        try checkLength(wire.orders.count, limit: maxOpenOrders, what: "orders")
+        var seen: Set<String> = []
+        var numbers: [String] = []
+        for (index, order) in wire.orders.enumerated() {
+            let number = order.out_order_no
+            guard !number.isEmpty, number.utf8.count <= 64, number.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+            else {
+                throw AgentProtocolError("orders[\(index)].out_order_no: must be 1 to 64 printable ASCII characters")
+            }
+            guard order.provider == provider.rawValue else {
+                throw AgentProtocolError("orders[\(index)].provider: asked for \(provider.rawValue) only")
+            }
+            guard order.state == "open" else {
+                throw AgentProtocolError("orders[\(index)].state: asked for open orders only, not '\(order.state)'")
+            }
+            if seen.insert(number).inserted { numbers.append(number) }
+        }
+        return numbers
+    }
+
     /// A page longer than asked for would let one agent flood the store and the detectors in a single answer.
     static func checkLength(_ count: Int, limit: Int?, what: String) throws(AgentProtocolError) {
         guard let limit, count > limit else { return }

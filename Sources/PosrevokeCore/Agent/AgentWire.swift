@@ -105,6 +105,26 @@ public enum AgentWire {
         public var checks: [Check]
     }
 
+    /// `GET /v1/orders?provider=&state=open`: the terminal's open credit-score-pay orders (optional; 404 when the
+    /// agent does not list them).
+    public struct OrderItem: Codable, Sendable, Equatable {
+        public var out_order_no: String
+        public var provider: String
+        public var state: String
+
+        public init(out_order_no: String, provider: String, state: String) {
+            self.out_order_no = out_order_no
+            self.provider = provider
+            self.state = state
+        }
+    }
+
+    public struct Orders: Codable, Sendable, Equatable {
+        public var orders: [OrderItem]
+
+        public init(orders: [OrderItem]) { self.orders = orders }
+    }
+
     public struct Failure: Codable, Sendable, Equatable {
         public var error: String
         public var message: String

@@ -209,12 +209,17 @@ public struct ErrorBurst: Sendable, Equatable {
 
 /// How each provider's platform steps are carried out.
 public struct PlatformSection: Sendable, Equatable {
-    /// `simulated` (the embedded platform), `http` (the platform's API) or `manual` (operator gates with reminders).
+    /// `simulated` (the embedded platform), `http` (the project's gateway API), `wechatpay-v3` and `alipay-openapi`
+    /// (the real platforms) or `manual` (operator gates with reminders).
     public var providers: [CreditProvider: PlatformDriverKind] = [
         .wechatPayscore: .simulated, .alipayCredit: .simulated,
     ]
     /// Where and as whom each `http` provider is called.
     public var http: [CreditProvider: PlatformHTTPConfig] = [:]
+    /// The WeChat Pay merchant account, for `wechatpay-v3`.
+    public var wechatpay: WeChatPayAccount?
+    /// The Alipay app, for `alipay-openapi`.
+    public var alipay: AlipayAccount?
     public var simulation = PlatformSimulationConfig()
     public init() {}
 }
@@ -224,6 +229,17 @@ public enum PlatformDriverKind: String, Sendable, Codable, CaseIterable {
     case simulated
     case http
     case manual
+    case wechatpayV3 = "wechatpay-v3"
+    case alipayOpenAPI = "alipay-openapi"
+
+    /// The provider a real platform's kind serves; nil for the kinds any provider may use.
+    public var onlyFor: CreditProvider? {
+        switch self {
+        case .wechatpayV3: .wechatPayscore
+        case .alipayOpenAPI: .alipayCredit
+        case .simulated, .http, .manual: nil
+        }
+    }
 }
 
 /// One provider's platform API: its base URL, the merchant identity, and the signing key's credential file.
@@ -256,5 +272,9 @@ public struct PlatformSimulationConfig: Sendable, Equatable {
     /// Share of open orders whose first cancel meets a debit in progress.
     public var debitInProgressShare = 0.2
     public var maxOpenOrders = 2
+    /// Share of the real-platform simulators' answers signed with a wrong key (the daemon must not believe them).
+    public var forgedAnswerShare = 0.0
+    /// Users' authorizations per store and provider that the real-platform simulators keep.
+    public var authorizationsPerStore = 3
     public init() {}
 }

@@ -43,36 +43,36 @@ public enum ConfigParser {
         _ node: Node,
         directory: String?,
         _ config: inout DaemonConfig,
-        _ r: NodeReader
+        _ reader: NodeReader
     ) {
-        guard let name = r.string(node, "terminals_file") else { return }
+        guard let name = reader.string(node, "terminals_file") else { return }
         let path = name.hasPrefix("/") ? name : ((directory ?? ".") as NSString).appendingPathComponent(name)
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
         else {
-            r.report("terminals_file", node, "cannot read \(path)")
+            reader.report("terminals_file", node, "cannot read \(path)")
             return
         }
         do {
             guard let list = try Yams.compose(yaml: text) else { return }
-            let before = r.issues.count
-            config.terminals += TerminalReader.read(list, defaultInterval: config.polling.interval, r)
-            for index in before..<r.issues.count { r.issues[index].message += " (in \(path))" }
+            let before = reader.issues.count
+            config.terminals += TerminalReader.read(list, defaultInterval: config.polling.interval, reader)
+            for index in before..<reader.issues.count { reader.issues[index].message += " (in \(path))" }
         } catch {
-            r.report("terminals_file", node, "\(path) is not valid YAML: \(error)")
+            reader.report("terminals_file", node, "\(path) is not valid YAML: \(error)")
         }
     }
 
     /// An `http://` or `https://` URL with a host and without user info, without its trailing slash; nil (reported)
     /// otherwise. The URL is never quoted back: it could hold a password.
-    static func checkedURL(_ url: String, _ node: Node, _ path: String, _ r: NodeReader) -> String? {
+    static func checkedURL(_ url: String, _ node: Node, _ path: String, _ reader: NodeReader) -> String? {
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
             parsed.host?.isEmpty == false
         else {
-            r.report(path, node, "must be an http:// or https:// URL with a host")
+            reader.report(path, node, "must be an http:// or https:// URL with a host")
             return nil
         }
         guard parsed.user == nil, parsed.password == nil else {
-            r.report(
+            reader.report(
                 path,
                 node,
                 "must not carry user info (user:password@): credentials belong in a credential file "
@@ -316,12 +316,5 @@ public enum ConfigParser {
         }
         JobsReader.crossCheck(config, known: seen, stores: stores, reader)
         FeedbackReader.crossCheck(config.feedback, stores: stores, unhappy: scenario.unhappyStores, reader)
-    }
-
-    /// Sets `target` to what `read` makes of `node`, when the key is there and its value is valid (an invalid one
-    /// is already an issue in the reader).
-    private static func assign<T>(_ target: inout T, _ node: Node?, _ read: (Node) -> T?) {
-        guard let node, let value = read(node) else { return }
-        target = value
     }
 }

@@ -9,12 +9,20 @@ public enum CredentialKind: Sendable, Equatable {
     case bearerToken
     /// A payment platform's signing key (`key_file`): printable ASCII (spaces allowed) on one line.
     case signingKey
+    /// A merchant's RSA private key (`private_key_file`): PEM, or bare Base64 DER, 2048 to 4096 bits.
+    case rsaPrivateKey
+    /// A platform's RSA public key or certificate (`public_key_file`, `alipay_public_key_file`).
+    case rsaPublicKey
+    /// WeChat Pay's APIv3 key (`apiv3_key_file`): 32 printable ASCII characters, used as their bytes.
+    case apiV3Key
 
     /// The longest value accepted, in bytes.
     public var maxLength: Int {
         switch self {
         case .bearerToken: 4096
         case .signingKey: 1024
+        case .rsaPrivateKey, .rsaPublicKey: 16384
+        case .apiV3Key: 32
         }
     }
 
@@ -23,6 +31,9 @@ public enum CredentialKind: Sendable, Equatable {
         switch self {
         case .bearerToken: "bearer token"
         case .signingKey: "signing key"
+        case .rsaPrivateKey: "RSA private key"
+        case .rsaPublicKey: "RSA public key"
+        case .apiV3Key: "APIv3 key"
         }
     }
 
@@ -44,6 +55,22 @@ public enum CredentialKind: Sendable, Equatable {
         case .signingKey:
             guard bytes.allSatisfy({ (0x20...0x7E).contains($0) }) else {
                 return "is not a signing key: only printable ASCII is allowed, on one line"
+            }
+        case .apiV3Key:
+            guard bytes.count == 32, bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                return "is not an APIv3 key: it is 32 printable ASCII characters (as set in the merchant portal)"
+            }
+        case .rsaPrivateKey:
+            do {
+                _ = try RSASigningKey(pem: value)
+            } catch {
+                return error.description
+            }
+        case .rsaPublicKey:
+            do {
+                _ = try RSAVerifyingKey(pem: value)
+            } catch {
+                return error.description
             }
         }
         return nil

@@ -3,163 +3,208 @@ import Yams
 
 /// Reads `jobs:` and `plans:`: how cancellations run and in which waves.
 enum JobsReader {
-    static func readJobs(_ node: Node, _ s: inout JobsSection, _ r: NodeReader) {
-        guard let m = r.mapping(node, "jobs", keys: ["platform_rate", "terminal_rate"]) else { return }
-        if let n = m["platform_rate"],
-            let rate = readRate(n, "jobs.platform_rate", defaults: (s.platformPerSecond, s.platformBurst), r)
+    static func readJobs(_ node: Node, _ section: inout JobsSection, _ reader: NodeReader) {
+        guard let fields = reader.mapping(node, "jobs", keys: ["platform_rate", "terminal_rate"]) else { return }
+        if let child = fields["platform_rate"],
+            let rate = readRate(
+                child,
+                "jobs.platform_rate",
+                defaults: (section.platformPerSecond, section.platformBurst),
+                reader
+            )
         {
-            (s.platformPerSecond, s.platformBurst) = rate
+            (section.platformPerSecond, section.platformBurst) = rate
         }
-        if let n = m["terminal_rate"],
-            let rate = readRate(n, "jobs.terminal_rate", defaults: (s.terminalPerSecond, s.terminalBurst), r)
+        if let child = fields["terminal_rate"],
+            let rate = readRate(
+                child,
+                "jobs.terminal_rate",
+                defaults: (section.terminalPerSecond, section.terminalBurst),
+                reader
+            )
         {
-            (s.terminalPerSecond, s.terminalBurst) = rate
+            (section.terminalPerSecond, section.terminalBurst) = rate
         }
     }
 
     /// A rate limit; a key left out keeps its default.
-    private static func readRate(_ node: Node, _ p: String, defaults: (Double, Int), _ r: NodeReader) -> (Double, Int)?
-    {
-        guard let m = r.mapping(node, p, keys: ["per_second", "burst"]) else { return nil }
-        let perSecond = m["per_second"].map { r.double($0, "\(p).per_second", min: 0.001, max: 100_000) } ?? defaults.0
-        let burst = m["burst"].map { r.int($0, "\(p).burst", min: 1, max: 100_000) } ?? defaults.1
+    private static func readRate(
+        _ node: Node,
+        _ path: String,
+        defaults: (Double, Int),
+        _ reader: NodeReader
+    ) -> (Double, Int)? {
+        guard let fields = reader.mapping(node, path, keys: ["per_second", "burst"]) else { return nil }
+        let perSecond =
+            fields["per_second"].map { reader.double($0, "\(path).per_second", min: 0.001, max: 100_000) } ?? defaults.0
+        let burst = fields["burst"].map { reader.int($0, "\(path).burst", min: 1, max: 100_000) } ?? defaults.1
         guard let perSecond, let burst else { return nil }
         return (perSecond, burst)
     }
 
-    static func readPlans(_ node: Node, _ r: NodeReader) -> [PlanConfig] {
-        guard let items = r.sequence(node, "plans") else { return [] }
-        return items.enumerated().compactMap { readPlan($1, "plans[\($0)]", r) }
+    static func readPlans(_ node: Node, _ reader: NodeReader) -> [PlanConfig] {
+        guard let items = reader.sequence(node, "plans") else { return [] }
+        return items.enumerated().compactMap { readPlan($1, "plans[\($0)]", reader) }
     }
 
     /// One plan; also used for `posrevokectl plans create FILE`.
-    static func readPlan(_ node: Node, _ p: String, _ r: NodeReader) -> PlanConfig? {
+    static func readPlan(_ node: Node, _ path: String, _ reader: NodeReader) -> PlanConfig? {
         let keys = [
             "id", "kind", "select", "providers", "window", "waves", "gate", "retry", "vendor_confirmation",
             "review_overdue", "watch", "reminder_interval", "accepted_methods",
         ]
-        guard let m = r.mapping(node, p, keys: keys) else { return nil }
-        guard let idNode = m["id"] else {
-            r.report("\(p).id", node, "is required")
+        guard let fields = reader.mapping(node, path, keys: keys) else { return nil }
+        guard let idNode = fields["id"] else {
+            reader.report("\(path).id", node, "is required")
             return nil
         }
-        guard let id = r.string(idNode, "\(p).id") else { return nil }
+        guard let id = reader.string(idNode, "\(path).id") else { return nil }
         // The id names the plan's backup directory: it must be one safe file name.
-        if let problem = PlanConfig.fileNameProblem(id) { r.report("\(p).id", idNode, problem) }
+        if let problem = PlanConfig.fileNameProblem(id) { reader.report("\(path).id", idNode, problem) }
         var plan = PlanConfig(id: id)
-        if let n = m["kind"], let text = r.string(n, "\(p).kind") {
+        if let child = fields["kind"], let text = reader.string(child, "\(path).kind") {
             if let kind = JobKind(rawValue: text) {
                 plan.kind = kind
             } else {
-                r.report("\(p).kind", n, "must be cancel or restore")
+                reader.report("\(path).kind", child, "must be cancel or restore")
             }
         }
-        if let n = m["select"], let sel = r.mapping(n, "\(p).select", keys: ["terminals", "stores", "tags"]) {
+        if let child = fields["select"],
+            let selection = reader.mapping(child, "\(path).select", keys: ["terminals", "stores", "tags"])
+        {
             func list(_ key: String) -> [String] {
-                guard let n = sel[key], let items = r.sequence(n, "\(p).select.\(key)") else { return [] }
-                return items.enumerated().compactMap { r.string($1, "\(p).select.\(key)[\($0)]") }
+                guard let value = selection[key], let items = reader.sequence(value, "\(path).select.\(key)")
+                else { return [] }
+                return items.enumerated().compactMap { reader.string($1, "\(path).select.\(key)[\($0)]") }
             }
             plan.select.terminals = list("terminals")
             plan.select.stores = list("stores")
             plan.select.tags = list("tags")
         }
-        if let n = m["providers"], let items = r.sequence(n, "\(p).providers") {
+        if let child = fields["providers"], let items = reader.sequence(child, "\(path).providers") {
             plan.providers = items.enumerated().compactMap { index, item in
-                guard let text = r.string(item, "\(p).providers[\(index)]") else { return nil }
+                guard let text = reader.string(item, "\(path).providers[\(index)]") else { return nil }
                 guard let provider = CreditProvider(rawValue: text) else {
-                    r.report("\(p).providers[\(index)]", item, "unknown provider")
+                    reader.report("\(path).providers[\(index)]", item, "unknown provider")
                     return nil
                 }
                 return provider
             }
-            if plan.providers.isEmpty { r.report("\(p).providers", n, "must name at least one provider") }
+            if plan.providers.isEmpty { reader.report("\(path).providers", child, "must name at least one provider") }
         }
-        if let n = m["window"], let w = r.mapping(n, "\(p).window", keys: ["start", "end", "timezone", "not_before"]) {
+        if let child = fields["window"],
+            let window = reader.mapping(child, "\(path).window", keys: ["start", "end", "timezone", "not_before"])
+        {
             for key in ["start", "end"] {
-                guard let v = w[key], let text = r.string(v, "\(p).window.\(key)") else { continue }
+                guard let value = window[key], let text = reader.string(value, "\(path).window.\(key)")
+                else { continue }
                 if PlanConfig.WindowConfig.minutes(text) == nil {
-                    r.report("\(p).window.\(key)", v, "must be a time of day such as 02:00")
+                    reader.report("\(path).window.\(key)", value, "must be a time of day such as 02:00")
                 } else if key == "start" {
                     plan.window.start = text
                 } else {
                     plan.window.end = text
                 }
             }
-            if let v = w["timezone"], let text = r.string(v, "\(p).window.timezone") {
+            if let value = window["timezone"], let text = reader.string(value, "\(path).window.timezone") {
                 if TimeZone(identifier: text) == nil {
-                    r.report("\(p).window.timezone", v, "unknown time zone (use an IANA name such as Asia/Shanghai)")
+                    reader.report(
+                        "\(path).window.timezone",
+                        value,
+                        "unknown time zone (use an IANA name such as Asia/Shanghai)"
+                    )
                 } else {
                     plan.window.timeZone = text
                 }
             }
-            plan.window.notBefore = w["not_before"].flatMap { r.date($0, "\(p).window.not_before") }
+            plan.window.notBefore = window["not_before"].flatMap { reader.date($0, "\(path).window.not_before") }
         }
-        if let n = m["waves"], let w = r.mapping(n, "\(p).waves", keys: ["canary", "size", "percent", "soak"]) {
-            w["canary"].flatMap { r.int($0, "\(p).waves.canary", min: 0, max: 100_000) }.map { plan.waves.canary = $0 }
-            plan.waves.size = w["size"].flatMap { r.int($0, "\(p).waves.size", min: 1, max: 100_000) }
-            plan.waves.percent = w["percent"].flatMap { r.double($0, "\(p).waves.percent", min: 0.1, max: 100) }
-            if w["size"] != nil && w["percent"] != nil {
-                r.report("\(p).waves", n, "set either size or percent, not both")
+        if let child = fields["waves"],
+            let waves = reader.mapping(child, "\(path).waves", keys: ["canary", "size", "percent", "soak"])
+        {
+            assign(&plan.waves.canary, waves["canary"]) {
+                reader.int($0, "\(path).waves.canary", min: 0, max: 100_000)
             }
-            w["soak"].flatMap { r.duration($0, "\(p).waves.soak") }.map { plan.waves.soak = $0 }
+            plan.waves.size = waves["size"].flatMap { reader.int($0, "\(path).waves.size", min: 1, max: 100_000) }
+            plan.waves.percent = waves["percent"].flatMap {
+                reader.double($0, "\(path).waves.percent", min: 0.1, max: 100)
+            }
+            if waves["size"] != nil && waves["percent"] != nil {
+                reader.report("\(path).waves", child, "set either size or percent, not both")
+            }
+            assign(&plan.waves.soak, waves["soak"]) { reader.duration($0, "\(path).waves.soak") }
         }
-        if let n = m["gate"], let g = r.mapping(n, "\(p).gate", keys: ["blocking_alerts", "max_failed_jobs"]) {
-            if let b = g["blocking_alerts"], let items = r.sequence(b, "\(p).gate.blocking_alerts") {
+        if let child = fields["gate"],
+            let gate = reader.mapping(child, "\(path).gate", keys: ["blocking_alerts", "max_failed_jobs"])
+        {
+            if let value = gate["blocking_alerts"], let items = reader.sequence(value, "\(path).gate.blocking_alerts") {
                 plan.gate.blockingAlerts = items.enumerated().compactMap { index, item in
-                    guard let text = r.string(item, "\(p).gate.blocking_alerts[\(index)]") else { return nil }
+                    guard let text = reader.string(item, "\(path).gate.blocking_alerts[\(index)]") else { return nil }
                     guard let kind = AlertKind(rawValue: text) else {
-                        r.report("\(p).gate.blocking_alerts[\(index)]", item, "unknown alert kind")
+                        reader.report("\(path).gate.blocking_alerts[\(index)]", item, "unknown alert kind")
                         return nil
                     }
                     return kind
                 }
             }
-            g["max_failed_jobs"].flatMap { r.int($0, "\(p).gate.max_failed_jobs", min: 0) }
-                .map { plan.gate.maxFailedJobs = $0 }
+            assign(&plan.gate.maxFailedJobs, gate["max_failed_jobs"]) {
+                reader.int($0, "\(path).gate.max_failed_jobs", min: 0)
+            }
         }
-        if let n = m["retry"],
-            let t = r.mapping(
-                n,
-                "\(p).retry",
+        if let child = fields["retry"],
+            let retry = reader.mapping(
+                child,
+                "\(path).retry",
                 keys: [
                     "max_attempts", "initial_backoff", "max_backoff", "step_timeout",
                 ]
             )
         {
-            t["max_attempts"].flatMap { r.int($0, "\(p).retry.max_attempts", min: 1, max: 1000) }
-                .map { plan.retry.maxAttempts = $0 }
-            t["initial_backoff"].flatMap { r.duration($0, "\(p).retry.initial_backoff", positive: true) }
-                .map { plan.retry.initialBackoff = $0 }
-            t["max_backoff"].flatMap { r.duration($0, "\(p).retry.max_backoff", positive: true) }
-                .map { plan.retry.maxBackoff = $0 }
-            t["step_timeout"].flatMap { r.duration($0, "\(p).retry.step_timeout", positive: true) }
-                .map { plan.retry.stepTimeout = $0 }
+            assign(&plan.retry.maxAttempts, retry["max_attempts"]) {
+                reader.int($0, "\(path).retry.max_attempts", min: 1, max: 1000)
+            }
+            assign(&plan.retry.initialBackoff, retry["initial_backoff"]) {
+                reader.duration($0, "\(path).retry.initial_backoff", positive: true)
+            }
+            assign(&plan.retry.maxBackoff, retry["max_backoff"]) {
+                reader.duration($0, "\(path).retry.max_backoff", positive: true)
+            }
+            assign(&plan.retry.stepTimeout, retry["step_timeout"]) {
+                reader.duration($0, "\(path).retry.step_timeout", positive: true)
+            }
         }
-        m["vendor_confirmation"].flatMap { r.bool($0, "\(p).vendor_confirmation") }.map { plan.vendorConfirmation = $0 }
-        m["review_overdue"].flatMap { r.duration($0, "\(p).review_overdue", positive: true) }.map {
-            plan.reviewOverdue = $0
+        assign(&plan.vendorConfirmation, fields["vendor_confirmation"]) {
+            reader.bool($0, "\(path).vendor_confirmation")
         }
-        m["watch"].flatMap { r.duration($0, "\(p).watch") }.map { plan.watch = $0 }
-        m["reminder_interval"].flatMap { r.duration($0, "\(p).reminder_interval", positive: true) }
-            .map { plan.reminderInterval = $0 }
-        if let n = m["accepted_methods"], let items = r.sequence(n, "\(p).accepted_methods") {
-            plan.acceptedMethods = items.enumerated().compactMap { r.string($1, "\(p).accepted_methods[\($0)]") }
+        assign(&plan.reviewOverdue, fields["review_overdue"]) {
+            reader.duration($0, "\(path).review_overdue", positive: true)
+        }
+        assign(&plan.watch, fields["watch"]) { reader.duration($0, "\(path).watch") }
+        assign(&plan.reminderInterval, fields["reminder_interval"]) {
+            reader.duration($0, "\(path).reminder_interval", positive: true)
+        }
+        if let child = fields["accepted_methods"], let items = reader.sequence(child, "\(path).accepted_methods") {
+            plan.acceptedMethods = items.enumerated().compactMap {
+                reader.string($1, "\(path).accepted_methods[\($0)]")
+            }
         }
         return plan
     }
 
-    static func crossCheck(_ config: DaemonConfig, known: Set<String>, stores: Set<String>, _ r: NodeReader) {
+    static func crossCheck(_ config: DaemonConfig, known: Set<String>, stores: Set<String>, _ reader: NodeReader) {
         var ids: Set<String> = []
         for (index, plan) in config.plans.enumerated() {
-            if !ids.insert(plan.id).inserted { r.report("plans[\(index)].id", nil, "duplicate plan id '\(plan.id)'") }
-            for (i, id) in plan.select.terminals.enumerated() where !known.contains(id) {
-                r.report("plans[\(index)].select.terminals[\(i)]", nil, "unknown terminal '\(id)'")
+            if !ids.insert(plan.id).inserted {
+                reader.report("plans[\(index)].id", nil, "duplicate plan id '\(plan.id)'")
             }
-            for (i, store) in plan.select.stores.enumerated() where !stores.contains(store) {
-                r.report("plans[\(index)].select.stores[\(i)]", nil, "unknown store '\(store)'")
+            for (position, id) in plan.select.terminals.enumerated() where !known.contains(id) {
+                reader.report("plans[\(index)].select.terminals[\(position)]", nil, "unknown terminal '\(id)'")
+            }
+            for (position, store) in plan.select.stores.enumerated() where !stores.contains(store) {
+                reader.report("plans[\(index)].select.stores[\(position)]", nil, "unknown store '\(store)'")
             }
             if let problem = simulatedPlatformForRealTerminal(plan, config) {
-                r.report("plans[\(index)].providers", nil, problem)
+                reader.report("plans[\(index)].providers", nil, problem)
             }
         }
     }

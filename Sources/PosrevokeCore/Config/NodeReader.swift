@@ -153,3 +153,9 @@ final class NodeReader {
         return row[b.count]
     }
 }
+
+/// Sets `target` when the key is there and its value is valid; top-level so ConfigParser and every reader share it.
+func assign<T>(_ target: inout T, _ node: Node?, _ read: (Node) -> T?) {
+    guard let node, let value = read(node) else { return }
+    target = value
+}

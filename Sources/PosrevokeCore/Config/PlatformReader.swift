@@ -3,81 +3,114 @@ import Yams
 
 /// Reads `platform:`: how each provider's platform steps are carried out, and where its API is.
 enum PlatformReader {
-    static func read(_ node: Node, _ s: inout PlatformSection, _ r: NodeReader) {
-        guard let m = r.mapping(node, "platform", keys: ["providers", "http", "simulation"]) else { return }
-        if let n = m["providers"] {
-            for (key, keyNode, value) in r.pairs(n, "platform.providers") ?? [] {
+    static func read(_ node: Node, _ section: inout PlatformSection, _ reader: NodeReader) {
+        let keys = ["providers", "http", "wechatpay", "alipay", "simulation"]
+        guard let fields = reader.mapping(node, "platform", keys: keys) else { return }
+        if let child = fields["providers"] {
+            for (key, keyNode, value) in reader.pairs(child, "platform.providers") ?? [] {
                 guard let provider = CreditProvider(rawValue: key) else {
-                    r.report("platform.providers.\(key)", keyNode, "unknown provider")
+                    reader.report("platform.providers.\(key)", keyNode, "unknown provider")
                     continue
                 }
-                guard let text = r.string(value, "platform.providers.\(key)") else { continue }
+                guard let text = reader.string(value, "platform.providers.\(key)") else { continue }
                 guard let kind = PlatformDriverKind(rawValue: text) else {
-                    r.report("platform.providers.\(key)", value, "must be one of: simulated, http, manual")
+                    let kinds = PlatformDriverKind.allCases.map(\.rawValue).joined(separator: ", ")
+                    reader.report("platform.providers.\(key)", value, "must be one of: \(kinds)")
                     continue
                 }
-                s.providers[provider] = kind
+                if let only = kind.onlyFor, only != provider {
+                    reader.report(
+                        "platform.providers.\(key)",
+                        value,
+                        "\(kind.rawValue) is the platform of \(only.rawValue), not of \(key)"
+                    )
+                    continue
+                }
+                section.providers[provider] = kind
             }
         }
-        if let n = m["http"] {
-            for (key, keyNode, value) in r.pairs(n, "platform.http") ?? [] {
+        if let child = fields["http"] {
+            for (key, keyNode, value) in reader.pairs(child, "platform.http") ?? [] {
                 guard let provider = CreditProvider(rawValue: key) else {
-                    r.report("platform.http.\(key)", keyNode, "unknown provider")
+                    reader.report("platform.http.\(key)", keyNode, "unknown provider")
                     continue
                 }
-                if let http = readHTTP(value, "platform.http.\(key)", r) { s.http[provider] = http }
+                if let http = readHTTP(value, "platform.http.\(key)", reader) { section.http[provider] = http }
             }
         }
-        for (provider, kind) in s.providers.sorted(by: { $0.key.rawValue < $1.key.rawValue })
-        where kind == .http && s.http[provider] == nil {
-            r.report(
+        for (provider, kind) in section.providers.sorted(by: { $0.key.rawValue < $1.key.rawValue })
+        where kind == .http && section.http[provider] == nil {
+            reader.report(
                 "platform.http.\(provider.rawValue)",
-                m["providers"],
+                fields["providers"],
                 "is required: platform.providers.\(provider.rawValue) is http"
             )
         }
-        if let n = m["simulation"] {
-            let p = "platform.simulation"
+        if let child = fields["wechatpay"] { section.wechatpay = PlatformAccountReader.readWeChatPay(child, reader) }
+        if let child = fields["alipay"] { section.alipay = PlatformAccountReader.readAlipay(child, reader) }
+        let accounts: [(PlatformDriverKind, String, Bool)] = [
+            (.wechatpayV3, "wechatpay", fields["wechatpay"] != nil),
+            (.alipayOpenAPI, "alipay", fields["alipay"] != nil),
+        ]
+        for (kind, name, present) in accounts where !present && section.providers.values.contains(kind) {
+            reader.report("platform.\(name)", fields["providers"], "is required: a provider uses \(kind.rawValue)")
+        }
+        if let child = fields["simulation"] {
+            let path = "platform.simulation"
             let keys = [
                 "seed", "review_delay", "reject_share", "transient_error_share", "debit_in_progress_share",
-                "max_open_orders",
+                "max_open_orders", "forged_answer_share", "authorizations_per_store",
             ]
-            guard let sim = r.mapping(n, p, keys: keys) else { return }
-            sim["seed"].flatMap { r.int($0, "\(p).seed", min: 0) }.map { s.simulation.seed = UInt64($0) }
-            sim["review_delay"].flatMap { r.duration($0, "\(p).review_delay") }.map { s.simulation.reviewDelay = $0 }
-            sim["reject_share"].flatMap { r.double($0, "\(p).reject_share", min: 0, max: 1) }
-                .map { s.simulation.rejectShare = $0 }
-            sim["transient_error_share"].flatMap { r.double($0, "\(p).transient_error_share", min: 0, max: 0.9) }
-                .map { s.simulation.transientErrorShare = $0 }
-            sim["debit_in_progress_share"].flatMap { r.double($0, "\(p).debit_in_progress_share", min: 0, max: 1) }
-                .map { s.simulation.debitInProgressShare = $0 }
-            sim["max_open_orders"].flatMap { r.int($0, "\(p).max_open_orders", min: 0, max: 100) }
-                .map { s.simulation.maxOpenOrders = $0 }
+            guard let simulation = reader.mapping(child, path, keys: keys) else { return }
+            assign(&section.simulation.seed, simulation["seed"]) {
+                reader.int($0, "\(path).seed", min: 0).map(UInt64.init)
+            }
+            assign(&section.simulation.reviewDelay, simulation["review_delay"]) {
+                reader.duration($0, "\(path).review_delay")
+            }
+            assign(&section.simulation.rejectShare, simulation["reject_share"]) {
+                reader.double($0, "\(path).reject_share", min: 0, max: 1)
+            }
+            assign(&section.simulation.transientErrorShare, simulation["transient_error_share"]) {
+                reader.double($0, "\(path).transient_error_share", min: 0, max: 0.9)
+            }
+            assign(&section.simulation.debitInProgressShare, simulation["debit_in_progress_share"]) {
+                reader.double($0, "\(path).debit_in_progress_share", min: 0, max: 1)
+            }
+            assign(&section.simulation.maxOpenOrders, simulation["max_open_orders"]) {
+                reader.int($0, "\(path).max_open_orders", min: 0, max: 100)
+            }
+            assign(&section.simulation.forgedAnswerShare, simulation["forged_answer_share"]) {
+                reader.double($0, "\(path).forged_answer_share", min: 0, max: 0.9)
+            }
+            assign(&section.simulation.authorizationsPerStore, simulation["authorizations_per_store"]) {
+                reader.int($0, "\(path).authorizations_per_store", min: 0, max: 1000)
+            }
         }
     }
 
     /// `platform.http.<provider>`: url, merchant_id, service_id and key_file are required.
-    static func readHTTP(_ node: Node, _ p: String, _ r: NodeReader) -> PlatformHTTPConfig? {
+    static func readHTTP(_ node: Node, _ path: String, _ reader: NodeReader) -> PlatformHTTPConfig? {
         let keys = ["url", "merchant_id", "service_id", "appid", "key_file", "key_serial"]
-        guard let m = r.mapping(node, p, keys: keys) else { return nil }
+        guard let fields = reader.mapping(node, path, keys: keys) else { return nil }
         var values: [String: String] = [:]
         for key in keys {
-            guard let n = m[key] else {
-                if !["appid", "key_serial"].contains(key) { r.report("\(p).\(key)", node, "is required") }
+            guard let child = fields[key] else {
+                if !["appid", "key_serial"].contains(key) { reader.report("\(path).\(key)", node, "is required") }
                 continue
             }
-            values[key] = r.string(n, "\(p).\(key)")
+            values[key] = reader.string(child, "\(path).\(key)")
         }
-        if let url = values["url"], let node = m["url"] {
-            guard let checked = ConfigParser.checkedURL(url, node, "\(p).url", r) else { return nil }
+        if let url = values["url"], let urlNode = fields["url"] {
+            guard let checked = ConfigParser.checkedURL(url, urlNode, "\(path).url", reader) else { return nil }
             values["url"] = checked
         }
         guard let url = values["url"], let merchant = values["merchant_id"], let service = values["service_id"],
             let keyFile = values["key_file"]
         else { return nil }
         var config = PlatformHTTPConfig(url: url, merchantID: merchant, serviceID: service, keyFile: keyFile)
-        values["appid"].map { config.appID = $0 }
-        values["key_serial"].map { config.keySerial = $0 }
+        if let appID = values["appid"] { config.appID = appID }
+        if let keySerial = values["key_serial"] { config.keySerial = keySerial }
         return config
     }
 }

@@ -2,87 +2,95 @@ import Yams
 
 /// Reads `simulation.scenario`: which simulated terminals misbehave, and when.
 enum ScenarioReader {
-    static func read(_ node: Node, _ p: String, _ s: inout ScenarioConfig, _ r: NodeReader) {
+    static func read(_ node: Node, _ path: String, _ section: inout ScenarioConfig, _ reader: NodeReader) {
         let keys = [
             "missed_update", "still_trying_share", "offline", "error_bursts", "peripheral_share",
             "hardware_removal_after", "update_duration", "unhappy_stores", "agent_faults", "command_latency",
         ]
-        guard let m = r.mapping(node, p, keys: keys) else { return }
-        if let n = m["missed_update"], let items = r.sequence(n, "\(p).missed_update") {
-            s.missedUpdate = items.enumerated().compactMap { r.string($1, "\(p).missed_update[\($0)]") }
+        guard let fields = reader.mapping(node, path, keys: keys) else { return }
+        if let child = fields["missed_update"], let items = reader.sequence(child, "\(path).missed_update") {
+            section.missedUpdate = items.enumerated().compactMap { reader.string($1, "\(path).missed_update[\($0)]") }
         }
-        if let n = m["agent_faults"], let items = r.sequence(n, "\(p).agent_faults") {
-            s.agentFaults = items.enumerated().compactMap { readFault($1, "\(p).agent_faults[\($0)]", r) }
+        if let child = fields["agent_faults"], let items = reader.sequence(child, "\(path).agent_faults") {
+            section.agentFaults = items.enumerated().compactMap { readFault($1, "\(path).agent_faults[\($0)]", reader) }
         }
-        if let n = m["unhappy_stores"], let items = r.sequence(n, "\(p).unhappy_stores") {
-            s.unhappyStores = items.enumerated().compactMap { r.string($1, "\(p).unhappy_stores[\($0)]") }
+        if let child = fields["unhappy_stores"], let items = reader.sequence(child, "\(path).unhappy_stores") {
+            section.unhappyStores = items.enumerated().compactMap {
+                reader.string($1, "\(path).unhappy_stores[\($0)]")
+            }
         }
-        m["still_trying_share"].flatMap { r.double($0, "\(p).still_trying_share", min: 0, max: 1) }
-            .map { s.stillTryingShare = $0 }
-        m["peripheral_share"].flatMap { r.double($0, "\(p).peripheral_share", min: 0, max: 1) }
-            .map { s.peripheralShare = $0 }
-        m["hardware_removal_after"].flatMap { r.duration($0, "\(p).hardware_removal_after") }
-            .map { s.hardwareRemovalAfter = $0 }
-        m["command_latency"].flatMap { r.duration($0, "\(p).command_latency") }.map { s.commandLatency = $0 }
-        m["update_duration"].flatMap { r.duration($0, "\(p).update_duration") }.map { s.updateDuration = $0 }
-        if let n = m["offline"], let items = r.sequence(n, "\(p).offline") {
-            s.offline = items.enumerated().compactMap { readOffline($1, "\(p).offline[\($0)]", r) }
+        assign(&section.stillTryingShare, fields["still_trying_share"]) {
+            reader.double($0, "\(path).still_trying_share", min: 0, max: 1)
         }
-        if let n = m["error_bursts"], let items = r.sequence(n, "\(p).error_bursts") {
-            s.errorBursts = items.enumerated().compactMap { readBurst($1, "\(p).error_bursts[\($0)]", r) }
+        assign(&section.peripheralShare, fields["peripheral_share"]) {
+            reader.double($0, "\(path).peripheral_share", min: 0, max: 1)
+        }
+        assign(&section.hardwareRemovalAfter, fields["hardware_removal_after"]) {
+            reader.duration($0, "\(path).hardware_removal_after")
+        }
+        assign(&section.commandLatency, fields["command_latency"]) { reader.duration($0, "\(path).command_latency") }
+        assign(&section.updateDuration, fields["update_duration"]) { reader.duration($0, "\(path).update_duration") }
+        if let child = fields["offline"], let items = reader.sequence(child, "\(path).offline") {
+            section.offline = items.enumerated().compactMap { readOffline($1, "\(path).offline[\($0)]", reader) }
+        }
+        if let child = fields["error_bursts"], let items = reader.sequence(child, "\(path).error_bursts") {
+            section.errorBursts = items.enumerated().compactMap { readBurst($1, "\(path).error_bursts[\($0)]", reader) }
         }
     }
 
-    private static func readFault(_ node: Node, _ p: String, _ r: NodeReader) -> AgentFault? {
-        guard let m = r.mapping(node, p, keys: ["terminal", "fault", "share", "delay"]) else { return nil }
-        for key in ["terminal", "fault"] where m[key] == nil { r.report("\(p).\(key)", node, "is required") }
-        guard let terminalNode = m["terminal"], let terminal = r.string(terminalNode, "\(p).terminal"),
-            let faultNode = m["fault"], let text = r.string(faultNode, "\(p).fault")
+    private static func readFault(_ node: Node, _ path: String, _ reader: NodeReader) -> AgentFault? {
+        guard let fields = reader.mapping(node, path, keys: ["terminal", "fault", "share", "delay"]) else { return nil }
+        for key in ["terminal", "fault"] where fields[key] == nil {
+            reader.report("\(path).\(key)", node, "is required")
+        }
+        guard let terminalNode = fields["terminal"], let terminal = reader.string(terminalNode, "\(path).terminal"),
+            let faultNode = fields["fault"], let text = reader.string(faultNode, "\(path).fault")
         else { return nil }
         guard let kind = AgentFault.Kind(rawValue: text) else {
             let known = AgentFault.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            r.report("\(p).fault", faultNode, "unknown fault '\(text)' (known: \(known))")
+            reader.report("\(path).fault", faultNode, "unknown fault '\(text)' (known: \(known))")
             return nil
         }
-        let share = m["share"].map { r.double($0, "\(p).share", min: 0, max: 1) } ?? .some(1)
-        let delay = m["delay"].map { r.duration($0, "\(p).delay") } ?? .some(.milliseconds(200))
+        let share = fields["share"].map { reader.double($0, "\(path).share", min: 0, max: 1) } ?? .some(1)
+        let delay = fields["delay"].map { reader.duration($0, "\(path).delay") } ?? .some(.milliseconds(200))
         guard let share, let delay else { return nil }
         return AgentFault(terminal: terminal, kind: kind, share: share, delay: delay)
     }
 
-    private static func readOffline(_ node: Node, _ p: String, _ r: NodeReader) -> OfflineWindow? {
-        guard let m = r.mapping(node, p, keys: ["terminal", "after", "for"]) else { return nil }
-        guard let n = m["terminal"] else {
-            r.report("\(p).terminal", node, "is required")
+    private static func readOffline(_ node: Node, _ path: String, _ reader: NodeReader) -> OfflineWindow? {
+        guard let fields = reader.mapping(node, path, keys: ["terminal", "after", "for"]) else { return nil }
+        guard let terminalNode = fields["terminal"] else {
+            reader.report("\(path).terminal", node, "is required")
             return nil
         }
-        guard let terminal = r.string(n, "\(p).terminal") else { return nil }
-        let after = m["after"].map { r.duration($0, "\(p).after") } ?? .some(.zero)
-        let duration = m["for"].flatMap { r.duration($0, "\(p).for", positive: true) }
+        guard let terminal = reader.string(terminalNode, "\(path).terminal") else { return nil }
+        let after = fields["after"].map { reader.duration($0, "\(path).after") } ?? .some(.zero)
+        let duration = fields["for"].flatMap { reader.duration($0, "\(path).for", positive: true) }
         guard let after else { return nil }
         return OfflineWindow(terminal: terminal, after: after, duration: duration)
     }
 
-    private static func readBurst(_ node: Node, _ p: String, _ r: NodeReader) -> ErrorBurst? {
-        guard let m = r.mapping(node, p, keys: ["store", "method", "after", "for", "error_rate"]) else { return nil }
-        for key in ["store", "method", "for", "error_rate"] where m[key] == nil {
-            r.report("\(p).\(key)", node, "is required")
+    private static func readBurst(_ node: Node, _ path: String, _ reader: NodeReader) -> ErrorBurst? {
+        let keys = ["store", "method", "after", "for", "error_rate"]
+        guard let fields = reader.mapping(node, path, keys: keys) else { return nil }
+        for key in ["store", "method", "for", "error_rate"] where fields[key] == nil {
+            reader.report("\(path).\(key)", node, "is required")
         }
-        guard let storeNode = m["store"], let methodNode = m["method"], let forNode = m["for"],
-            let rateNode = m["error_rate"]
+        guard let storeNode = fields["store"], let methodNode = fields["method"], let forNode = fields["for"],
+            let rateNode = fields["error_rate"]
         else { return nil }
-        let store = r.string(storeNode, "\(p).store")
+        let store = reader.string(storeNode, "\(path).store")
         var method: PaymentMethod?
-        if let text = r.string(methodNode, "\(p).method") {
+        if let text = reader.string(methodNode, "\(path).method") {
             method = PaymentMethod(rawValue: text)
             if method == nil || method == .creditScorePay {
-                r.report("\(p).method", methodNode, "must be one of: card, qr, cash")
+                reader.report("\(path).method", methodNode, "must be one of: card, qr, cash")
                 method = nil
             }
         }
-        let after = m["after"].map { r.duration($0, "\(p).after") } ?? .some(.zero)
-        let duration = r.duration(forNode, "\(p).for", positive: true)
-        let rate = r.double(rateNode, "\(p).error_rate", min: 0, max: 1)
+        let after = fields["after"].map { reader.duration($0, "\(path).after") } ?? .some(.zero)
+        let duration = reader.duration(forNode, "\(path).for", positive: true)
+        let rate = reader.double(rateNode, "\(path).error_rate", min: 0, max: 1)
         guard let store, let method, let after, let duration, let rate else { return nil }
         return ErrorBurst(store: store, method: method, after: after, duration: duration, errorRate: rate)
     }

@@ -56,6 +56,10 @@ public enum JobStep: String, Sendable, Codable, CaseIterable {
         [.cancelOrders, .submitApplication, .awaitReview, .confirmUnbind, .rebind, .retest].contains(self)
     }
 
+    /// Steps that read or end the bindings of the terminal's store: on the real platforms these are the users'
+    /// authorizations, shared by every terminal of the store, so such steps of one store and provider run one at a time.
+    public var handlesBindings: Bool { [.confirmUnbind, .retest, .rebind].contains(self) }
+
     /// Once a job is here, its terminal counts as cut over for the wave's health gate.
     public var isPastCutover: Bool { self == .watch || self == .followUp }
 }

@@ -95,6 +95,20 @@ package enum CredentialCheck {
         where config.platform.providers[provider] == .http {
             references.append((http.keyFile, .signingKey, "platform.http.\(provider.rawValue).key_file"))
         }
+        let kinds = Set(config.platform.providers.values)
+        if let account = config.platform.wechatpay, kinds.contains(.wechatpayV3) {
+            references.append((account.privateKeyFile, .rsaPrivateKey, "platform.wechatpay.private_key_file"))
+            if let file = account.publicKeyFile {
+                references.append((file, .rsaPublicKey, "platform.wechatpay.public_key_file"))
+            }
+            if let file = account.apiV3KeyFile {
+                references.append((file, .apiV3Key, "platform.wechatpay.apiv3_key_file"))
+            }
+        }
+        if let account = config.platform.alipay, kinds.contains(.alipayOpenAPI) {
+            references.append((account.privateKeyFile, .rsaPrivateKey, "platform.alipay.private_key_file"))
+            references.append((account.alipayPublicKeyFile, .rsaPublicKey, "platform.alipay.alipay_public_key_file"))
+        }
         var seen: Set<String> = []
         var findings: [Finding] = []
         for (reference, kind, user) in references where seen.insert(reference).inserted {

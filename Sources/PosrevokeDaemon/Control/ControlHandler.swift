@@ -126,6 +126,15 @@ extension Daemon {
         case .jobsResume: return try job(.resume)
         case .feedbackAdd, .feedbackImport, .feedbackReport, .feedbackDigest:
             return try handleFeedback(command, request)
+        case .authorizationsImport:
+            guard let body = request.body, let data = body.data(using: .utf8),
+                let batch = try? ControlCoding.decoder.decode(AuthorizationImportRequest.self, from: data)
+            else { throw ControlError("authorizations import needs the parsed rows as its body") }
+            return try .success(importAuthorizations(batch))
+        case .authorizationsList:
+            return try .success(store.authorizationCounts())
+        case .platformCheck:
+            return try .success(checkPlatforms())
         case .reload:
             return try .success(loop.checkedSync { reload() })
         case .backupsVerify:

@@ -97,6 +97,16 @@ struct AgentDriver: TerminalDriver {
         )
     }
 
+    func openOrders(_ provider: CreditProvider, on terminal: Terminal) async throws -> [String]? {
+        let data: Data
+        do {
+            data = try await call(terminal, .GET, "/v1/orders?provider=\(provider.rawValue)&state=open")
+        } catch DriverError.rejected(let status, _, _) where status == 404 {
+            return nil
+        }
+        return try checked { () throws(AgentProtocolError) in try AgentDecoding.openOrders(data, provider: provider) }
+    }
+
     /// One request; a 2xx body comes back, anything else becomes a `DriverError` that says what happened.
     private func call(
         _ terminal: Terminal,

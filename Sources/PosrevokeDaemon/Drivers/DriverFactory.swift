@@ -5,13 +5,19 @@ import PosrevokeSimulation
 enum DriverFactory {
     static func drivers(
         fleet: SimulatedFleet,
+        platform: SimulatedPlatform,
         clock: SystemClock,
         client: HTTPClient,
         timeout: Duration,
         commandLatency: Duration
     ) -> [String: any TerminalDriver] {
         [
-            "simulated": SimulatedDriver(fleet: fleet, clock: clock, commandLatency: commandLatency),
+            "simulated": SimulatedDriver(
+                fleet: fleet,
+                clock: clock,
+                commandLatency: commandLatency,
+                platform: platform
+            ),
             "agent": AgentDriver(client: client, timeout: timeout),
         ]
     }

@@ -8,6 +8,8 @@ struct SimulatedDriver: TerminalDriver {
     let clock: any WallClock
     /// `simulation.scenario.command_latency`: how long a command takes on the terminal.
     var commandLatency: Duration = .zero
+    /// The embedded platform, whose orders the simulated terminals know as their own.
+    var platform: SimulatedPlatform?
 
     func status(of terminal: Terminal) async throws -> TerminalStatus {
         try answer { try fleet.status(of: terminal.id, now: clock.now()) }
@@ -45,6 +47,16 @@ struct SimulatedDriver: TerminalDriver {
         let result = try answer { try fleet.selftest(on: terminal.id, now: clock.now()) }
         let checks = result.checks.map { SelftestResult.Check(name: $0.name, ok: $0.ok, detail: $0.detail) }
         return SelftestResult(ok: result.ok, checks: checks)
+    }
+
+    func openOrders(_ provider: CreditProvider, on terminal: Terminal) async throws -> [String]? {
+        guard let platform else { return nil }
+        _ = try answer { try fleet.status(of: terminal.id, now: clock.now()) }
+        do {
+            return try platform.terminalOrders(terminal: terminal.id, provider: provider, now: clock.now())
+        } catch {
+            throw DriverError.unreachable(error.description)
+        }
     }
 
     private func busy() async throws {

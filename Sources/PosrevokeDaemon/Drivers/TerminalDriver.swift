@@ -17,6 +17,8 @@ public protocol TerminalDriver: Sendable {
     /// How the update `id` is going: pending, applying, done or failed (with an error); nil if unknown.
     func updateState(id: String, on terminal: Terminal) async throws -> (state: String, error: String?)?
     func selftest(on terminal: Terminal) async throws -> SelftestResult
+    /// The terminal's open orders of `provider`, or nil when it does not list them.
+    func openOrders(_ provider: CreditProvider, on terminal: Terminal) async throws -> [String]?
     /// True when every call ends by the poll timeout on its own, so the poller need not race it against a timer.
     var enforcesTimeouts: Bool { get }
 }

@@ -22,8 +22,11 @@ actor JobRunner: QueueActor {
     var platforms: [CreditProvider: any PaymentPlatform]
     var plans: [String: StateStore.StoredPlan] = [:]
     var jobs: [String: Job] = [:]
-    private var running: Set<String> = []
+    var running: Set<String> = []
     private var busyTerminals: Set<String> = []
+    /// Store × provider pairs whose bindings a step is handling: on the real platforms one store's users'
+    /// authorizations are every terminal's there, so two terminals' steps must not query-then-terminate at once.
+    private var busyBindings: Set<String> = []
     private var finished: [(job: String, outcome: StepOutcome)] = []
     private var draining = false
     private var platformRate: TokenBucket
@@ -110,9 +113,9 @@ actor JobRunner: QueueActor {
         let due = jobs.values.filter { $0.isDue(at: now) && !running.contains($0.id) }
             .sorted { ($0.nextDue ?? now, $0.id) < ($1.nextDue ?? now, $1.id) }
         for var job in due where running.count + begun.count < Self.maxConcurrentSteps {
-            guard let plan = plans[job.plan], plan.state.status == .active, !busyTerminals.contains(job.terminal) else {
-                continue
-            }
+            guard let plan = plans[job.plan], plan.state.status == .active, !busyTerminals.contains(job.terminal),
+                Self.bindings(job).map({ !busyBindings.contains($0) }) ?? true
+            else { continue }
             if job.status == .gated {
                 logStep(job, job.remindOfGate(now: now, every: plan.config.reminderInterval))
                 deferred.append(job)
@@ -136,6 +139,7 @@ actor JobRunner: QueueActor {
             }
             job.begin(now: now)
             busyTerminals.insert(job.terminal)
+            if let bindings = Self.bindings(job) { busyBindings.insert(bindings) }
             begun.append(job)
         }
         if !begun.isEmpty || !deferred.isEmpty {
@@ -148,7 +152,10 @@ actor JobRunner: QueueActor {
                     "cannot save job state; steps are not started, next try in \(delay) s: \(error)",
                     metadata: [JournalField.messageID: "\(MessageID.storeWriteFailed)"]
                 )
-                for job in begun { busyTerminals.remove(job.terminal) }
+                for job in begun {
+                    busyTerminals.remove(job.terminal)
+                    if let bindings = Self.bindings(job) { busyBindings.remove(bindings) }
+                }
                 begun = []
                 storeHold = now.addingTimeInterval(Self.storeRetryDelay)
             }
@@ -161,34 +168,7 @@ actor JobRunner: QueueActor {
         rearm(now: now)
     }
 
-    private func launch(_ job: Job, now: Date) {
-        running.insert(job.id)
-        guard let plan = plans[job.plan],
-            let terminal = engine.sync({ engine in engine.terminal(job.terminal) }),
-            let driver = drivers[terminal.driver], let platform = platforms[job.provider]
-        else {
-            async { $0.finish(job.id, .retry(error: "terminal, driver or platform is not configured")) }
-            return
-        }
-        let executor = StepExecutor(
-            terminal: terminal,
-            driver: driver,
-            platform: platform,
-            backups: backups,
-            plan: plan.config,
-            pageLimit: config.polling.pageLimit
-        )
-        let timeout = plan.config.retry.stepTimeout
-        Task {
-            let outcome =
-                (try? await withDeadline(timeout, { await executor.run(job, now: now) }) {
-                    .retry(error: "step timed out after \(DurationText.format(timeout))")
-                }) ?? .retry(error: "step was cancelled")
-            self.async { $0.finish(job.id, outcome) }
-        }
-    }
-
-    private func finish(_ id: String, _ outcome: StepOutcome) {
+    func finish(_ id: String, _ outcome: StepOutcome) {
         finished.append((id, outcome))
         guard !draining else { return }
         draining = true
@@ -211,6 +191,7 @@ actor JobRunner: QueueActor {
             running.remove(id)
             guard var job = jobs[id] else { continue }
             busyTerminals.remove(job.terminal)
+            if let bindings = Self.bindings(job) { busyBindings.remove(bindings) }
             guard job.status == .running, let plan = plans[job.plan] else { continue }
             let before = job.step
             events += job.apply(outcome, policy: plan.config.retry, now: now).map { (job, $0) }

@@ -10,6 +10,17 @@ struct StepExecutor: Sendable {
     let backups: Backups
     let plan: PlanConfig
     let pageLimit: Int
+    /// The users' authorizations at the terminal's store that the daemon knows, for the binding steps.
+    var authorizations: [UserAuthorization] = []
+
+    private func scope(_ job: Job) -> BindingScope {
+        BindingScope(
+            terminal: job.terminal,
+            store: terminal.store,
+            provider: job.provider,
+            authorizations: authorizations.filter { $0.provider == job.provider && $0.store == terminal.store }
+        )
+    }
 
     func run(_ job: Job, now: Date) async -> StepOutcome {
         do {
@@ -79,12 +90,19 @@ struct StepExecutor: Sendable {
             try await driver.setCreditPay(job.provider, enabled: false, on: terminal)
             return .done()
         case .cancelOrders:
-            let orders = try await platform.openOrders(terminal: job.terminal, provider: job.provider)
+            var source = "platform"
+            var listed = try await platform.openOrders(terminal: job.terminal, provider: job.provider)
+            if listed == nil {
+                // The real platforms cannot list a terminal's orders: the terminal knows its own.
+                listed = try await driver.openOrders(job.provider, on: terminal)
+                source = listed == nil ? "none: the terminal does not list its orders" : "terminal"
+            }
+            let orders = listed ?? []
             for order in orders {
                 // The reason is part of the request: it must be identical on every replay.
                 try await platform.cancelOrder(order, reason: "merchant cancelled credit-score pay (\(job.id))")
             }
-            return .done(context: ["orders.cancelled": String(orders.count)])
+            return .done(context: ["orders.cancelled": String(orders.count), "orders.source": source])
         case .submitApplication:
             let application = try await platform.submitDeactivation(
                 terminal: job.terminal,
@@ -94,8 +112,8 @@ struct StepExecutor: Sendable {
             return .done(context: ["application": application])
         case .awaitReview:
             guard let application = job.context["application"] else {
-                // A manual provider's application was submitted by hand: its review is watched by hand too.
-                if platform is ManualPlatform {
+                // An application submitted by hand in the portal is watched by hand too.
+                if platform.appliesByHand {
                     return .gate(reason: "wait for the platform to approve the application, then confirm the job")
                 }
                 return .permanent(error: "no application id was recorded by submit-application")
@@ -112,17 +130,14 @@ struct StepExecutor: Sendable {
                 )
             }
         case .confirmUnbind:
-            if try await platform.bindingIsGone(terminal: job.terminal, provider: job.provider) { return .done() }
-            // The application is approved: end the binding (idempotent), then check that it went.
-            try await platform.terminateBinding(
-                terminal: job.terminal,
-                provider: job.provider,
-                reason: "merchant cancelled credit-score pay"
-            )
-            guard try await platform.bindingIsGone(terminal: job.terminal, provider: job.provider) else {
-                return .retry(error: "the platform still shows the binding")
+            let scope = scope(job)
+            if try await platform.bindingIsGone(scope) { return .done(context: unbindContext(scope)) }
+            // The application is approved: end the bindings (idempotent), then check that they went.
+            try await platform.terminateBinding(scope, reason: "merchant cancelled credit-score pay")
+            guard try await platform.bindingIsGone(scope) else {
+                return .retry(error: "the platform still shows a binding")
             }
-            return .done()
+            return .done(context: unbindContext(scope))
         case .removeHardware:
             let status = try await driver.status(of: terminal)
             let attached = status.peripherals.filter { $0.hasPrefix(job.provider.rawValue) }
@@ -164,7 +179,7 @@ struct StepExecutor: Sendable {
             }
             return .done(context: ["backup.plan": latest.plan, "backup.sha256": latest.manifest.sha256])
         case .rebind:
-            try await platform.rebind(terminal: job.terminal, provider: job.provider, requestKey: job.idempotencyKey)
+            try await platform.rebind(scope(job), requestKey: job.idempotencyKey)
             return .done()
         case .reenable:
             try await driver.setCreditPay(job.provider, enabled: true, on: terminal)
@@ -193,13 +208,19 @@ struct StepExecutor: Sendable {
                 error: "\(job.provider.rawValue) is still \(enabled ? "enabled" : "disabled") on the terminal"
             )
         }
-        if !(platform is ManualPlatform) {
-            let gone = try await platform.bindingIsGone(terminal: job.terminal, provider: job.provider)
+        // A manual platform cannot be asked; after a restore on a real one, users authorize again themselves.
+        if !(platform is ManualPlatform), !(wantEnabled && platform.appliesByHand) {
+            let gone = try await platform.bindingIsGone(scope(job))
             guard gone != wantEnabled else {
                 return .retry(error: "the platform binding is \(gone ? "gone" : "still present")")
             }
         }
         return .done()
+    }
+
+    /// How many user authorizations the step covered, when the platform binds per user.
+    private func unbindContext(_ scope: BindingScope) -> [String: String] {
+        scope.authorizations.isEmpty ? [:] : ["authorizations": String(scope.authorizations.count)]
     }
 
     /// Polls a review often at first, then less: a quarter of its age, between 5 s and 15 min.

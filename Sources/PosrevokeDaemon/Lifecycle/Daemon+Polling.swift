@@ -17,6 +17,7 @@ extension Daemon {
     func drivers() -> [String: any TerminalDriver] {
         DriverFactory.drivers(
             fleet: fleet,
+            platform: platform,
             clock: clock,
             client: httpClient,
             timeout: config.polling.timeout,

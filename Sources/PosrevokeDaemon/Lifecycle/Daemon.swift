@@ -94,6 +94,7 @@ public final class Daemon: @unchecked Sendable {
         // One set of drivers for the job runner and the poll launcher.
         let drivers = DriverFactory.drivers(
             fleet: fleet,
+            platform: platform,
             clock: clock,
             client: httpClient,
             timeout: config.polling.timeout,

@@ -7,22 +7,17 @@ import PosrevokeCore
 /// `platform.providers.<p>: http`: the platform's merchant API (shaped like WeChat Pay Score APIv3), every request
 /// signed with the key from `key_file`.
 ///
-/// A 429 or 5xx is tried again at once, up to `attempts` times with a short backoff (or the platform's
-/// `Retry-After`, up to 10 s), with the same body and request number (only the timestamp and nonce are new); after
-/// that, or at once for a longer `Retry-After`, the job's retry policy takes over. A refused
+/// A 429 or 5xx is tried again within the call (`InCallRetry`), with the same body and request number; a refused
 /// signature or a refused permission is never retried.
 struct HTTPPlatform: PaymentPlatform {
     let provider: CreditProvider
     let config: PlatformHTTPConfig
     let client: HTTPClient
     let timeout: Duration
-    var attempts = 3
-    var backoff: Duration = .milliseconds(500)
+    var retry = InCallRetry()
     static let maxBody = 1 << 20
-    /// The longest `Retry-After` waited out within a call; a longer one goes to the job's retry.
-    static let longestWaitInCall: Duration = .seconds(10)
 
-    func openOrders(terminal: String, provider: CreditProvider) async throws -> [String] {
+    func openOrders(terminal: String, provider: CreditProvider) async throws -> [String]? {
         let query = "service_id=\(Self.escaped(config.serviceID))&terminal_id=\(Self.escaped(terminal))"
         let list = try decode(PlatformWire.OrderList.self, try await call(.GET, "/v3/payscore/serviceorder?\(query)"))
         return list.data.filter { PlatformWire.cancellableStates.contains($0.state) }.map(\.out_order_no)
@@ -61,20 +56,20 @@ struct HTTPPlatform: PaymentPlatform {
         return (state, nil)
     }
 
-    func bindingIsGone(terminal: String, provider: CreditProvider) async throws -> Bool {
-        let path = "\(Self.bindingPath(terminal))?service_id=\(Self.escaped(config.serviceID))"
+    func bindingIsGone(_ scope: BindingScope) async throws -> Bool {
+        let path = "\(Self.bindingPath(scope.terminal))?service_id=\(Self.escaped(config.serviceID))"
         let answer = try decode(PlatformWire.Authorization.self, try await call(.GET, path))
         return answer.authorization_state != "AVAILABLE"
     }
 
-    func terminateBinding(terminal: String, provider: CreditProvider, reason: String) async throws {
+    func terminateBinding(_ scope: BindingScope, reason: String) async throws {
         let body = PlatformWire.BindingRequest(service_id: config.serviceID, reason: reason)
-        _ = try await call(.POST, "\(Self.bindingPath(terminal))/terminate", body)
+        _ = try await call(.POST, "\(Self.bindingPath(scope.terminal))/terminate", body)
     }
 
-    func rebind(terminal: String, provider: CreditProvider, requestKey: String) async throws {
+    func rebind(_ scope: BindingScope, requestKey: String) async throws {
         let body = PlatformWire.BindingRequest(service_id: config.serviceID, reason: "restored (\(requestKey))")
-        _ = try await call(.POST, "\(Self.bindingPath(terminal))/restore", body)
+        _ = try await call(.POST, "\(Self.bindingPath(scope.terminal))/restore", body)
     }
 
     /// The terminal's authorization code is its id: one binding per terminal and provider.
@@ -94,19 +89,7 @@ extension HTTPPlatform {
 
     /// One signed call, tried again on 429, 5xx and transport errors; a 2xx body comes back.
     func call(_ method: HTTPMethod, _ path: String, payload: Data = Data()) async throws -> Data {
-        var attempt = 1
-        while true {
-            do {
-                return try await send(method, path, payload)
-            } catch let error as PlatformCallError
-                where error.retryable && attempt < attempts && (error.retryAfter ?? .zero) <= Self.longestWaitInCall
-            {
-                // A longer Retry-After ends the call: the job waits it out (`StepOutcome.retry(after:)`).
-                let wait = error.retryAfter ?? backoff * (1 << (attempt - 1))
-                try await Task.sleep(for: wait)
-                attempt += 1
-            }
-        }
+        try await retry.run { try await send(method, path, payload) }
     }
 
     private func send(_ method: HTTPMethod, _ path: String, _ payload: Data) async throws -> Data {
@@ -135,22 +118,8 @@ extension HTTPPlatform {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: payload))
         }
-        let answer: BoundedExchange.Answer
-        do {
-            answer = try await BoundedExchange(client: client, timeout: timeout, maxBody: Self.maxBody).perform(request)
-        } catch {
-            let why: String
-            switch error {
-            case .tooLarge:
-                throw PlatformCallError(
-                    description: "\(provider.rawValue) platform: answer over 1 MiB",
-                    retryable: true
-                )
-            case .timedOut: why = "deadline exceeded"
-            case .unreachable(let text): why = text
-            }
-            throw PlatformCallError(description: "\(provider.rawValue) platform unreachable: \(why)", retryable: true)
-        }
+        let answer = try await BoundedExchange(client: client, timeout: timeout, maxBody: Self.maxBody)
+            .platformCall(request, provider: provider)
         let (data, status) = (answer.body, answer.status)
         guard (200..<300).contains(status) else {
             throw failure(status, data, retryAfter: answer.headers.first(name: "retry-after"))

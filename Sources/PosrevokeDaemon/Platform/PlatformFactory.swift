@@ -21,8 +21,28 @@ enum PlatformFactory {
                         (provider, HTTPPlatform(provider: provider, config: $0, client: client, timeout: .seconds(10)))
                     } ?? (provider, ManualPlatform(provider: provider))
                 case .manual: (provider, ManualPlatform(provider: provider) as any PaymentPlatform)
+                case .wechatpayV3:
+                    // The reader guarantees the account for this kind.
+                    config.platform.wechatpay.map {
+                        (provider, WeChatPayPlatform(client: wechatPayClient($0, client: client, clock: clock)))
+                    } ?? (provider, ManualPlatform(provider: provider))
+                case .alipayOpenAPI:
+                    config.platform.alipay.map {
+                        (provider, AlipayPlatform(account: $0, client: client, clock: clock) as any PaymentPlatform)
+                    } ?? (provider, ManualPlatform(provider: provider))
                 }
             }
         )
+    }
+
+    static func wechatPayClient(_ account: WeChatPayAccount, client: HTTPClient, clock: SystemClock) -> WeChatPayClient
+    {
+        let mode: WeChatPayKeys.Mode =
+            if let id = account.publicKeyID, let file = account.publicKeyFile {
+                .publicKey(id: id, file: file)
+            } else {
+                .certificates(apiV3KeyFile: account.apiV3KeyFile ?? "")
+            }
+        return WeChatPayClient(account: account, keys: WeChatPayKeys(mode: mode), client: client, clock: clock)
     }
 }

@@ -7,7 +7,7 @@ struct SimulatedPlatformAdapter: PaymentPlatform {
     let platform: SimulatedPlatform
     let clock: any WallClock
 
-    func openOrders(terminal: String, provider: CreditProvider) async throws -> [String] {
+    func openOrders(terminal: String, provider: CreditProvider) async throws -> [String]? {
         try call { try platform.openOrders(terminal: terminal, provider: provider, now: clock.now()) }
     }
 
@@ -33,16 +33,16 @@ struct SimulatedPlatformAdapter: PaymentPlatform {
         }
     }
 
-    func bindingIsGone(terminal: String, provider: CreditProvider) async throws -> Bool {
-        try call { try platform.binding(terminal: terminal, provider: provider) == .unavailable }
+    func bindingIsGone(_ scope: BindingScope) async throws -> Bool {
+        try call { try platform.binding(terminal: scope.terminal, provider: scope.provider) == .unavailable }
     }
 
-    func terminateBinding(terminal: String, provider: CreditProvider, reason: String) async throws {
-        try call { try platform.terminate(terminal: terminal, provider: provider) }
+    func terminateBinding(_ scope: BindingScope, reason: String) async throws {
+        try call { try platform.terminate(terminal: scope.terminal, provider: scope.provider) }
     }
 
-    func rebind(terminal: String, provider: CreditProvider, requestKey: String) async throws {
-        try call { try platform.rebind(terminal: terminal, provider: provider, requestKey: requestKey) }
+    func rebind(_ scope: BindingScope, requestKey: String) async throws {
+        try call { try platform.rebind(terminal: scope.terminal, provider: scope.provider, requestKey: requestKey) }
     }
 
     private func call<T>(_ work: () throws -> T) throws -> T {
@@ -58,6 +58,7 @@ struct SimulatedPlatformAdapter: PaymentPlatform {
 /// gate (`posrevokectl jobs confirm`), with reminders until it is confirmed.
 struct ManualPlatform: PaymentPlatform {
     let provider: CreditProvider
+    var appliesByHand: Bool { true }
 
     private func gate(_ what: String) -> PlatformCallError {
         PlatformCallError(
@@ -68,7 +69,7 @@ struct ManualPlatform: PaymentPlatform {
         )
     }
 
-    func openOrders(terminal: String, provider: CreditProvider) async throws -> [String] {
+    func openOrders(terminal: String, provider: CreditProvider) async throws -> [String]? {
         throw gate("cancel the open pay-after-use orders of \(terminal)")
     }
 
@@ -82,15 +83,15 @@ struct ManualPlatform: PaymentPlatform {
         throw gate("wait for the application to be approved")
     }
 
-    func bindingIsGone(terminal: String, provider: CreditProvider) async throws -> Bool {
-        throw gate("check that \(terminal) is no longer bound")
+    func bindingIsGone(_ scope: BindingScope) async throws -> Bool {
+        throw gate("check that \(scope.terminal) is no longer bound")
     }
 
-    func terminateBinding(terminal: String, provider: CreditProvider, reason: String) async throws {
-        throw gate("end the binding of \(terminal)")
+    func terminateBinding(_ scope: BindingScope, reason: String) async throws {
+        throw gate("end the binding of \(scope.terminal)")
     }
 
-    func rebind(terminal: String, provider: CreditProvider, requestKey: String) async throws {
-        throw gate("bind \(terminal) again")
+    func rebind(_ scope: BindingScope, requestKey: String) async throws {
+        throw gate("bind \(scope.terminal) again")
     }
 }

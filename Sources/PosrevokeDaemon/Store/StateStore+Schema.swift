@@ -161,6 +161,24 @@ extension StateStore {
             // Who set a silence, as the control socket's peer credentials say.
             try db.execute(sql: "ALTER TABLE silence ADD COLUMN created_by TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v6-user-authorizations") { db in
+            // The users' credit-pay authorizations at each store, as imported: what confirm-unbind ends.
+            try db.execute(
+                sql: """
+                    CREATE TABLE user_authorization (
+                        provider TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        product_code TEXT NOT NULL DEFAULT '',
+                        sign_scene TEXT NOT NULL DEFAULT '',
+                        store TEXT NOT NULL,
+                        imported_at REAL NOT NULL,
+                        PRIMARY KEY (provider, kind, value)
+                    );
+                    CREATE INDEX user_authorization_store ON user_authorization(store, provider);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -5,7 +5,7 @@ import PosrevokeCore
 /// One harness per boundary where outside bytes enter posrevoke. Each runs the code the daemon (or posrevokectl)
 /// runs on those bytes, not a copy of it; any error it throws is an answer, and only a trap is a finding.
 enum Harness {
-    static let targets = ["config", "agent", "control", "feedback-csv", "platform"]
+    static let targets = ["config", "agent", "control", "feedback-csv", "platform", "wechatpay", "alipay"]
 
     static func callback(_ name: String) -> (@convention(c) (UnsafePointer<UInt8>, Int) -> Int32)? {
         switch name {
@@ -14,6 +14,8 @@ enum Harness {
         case "control": { Harness.run($0, $1, Harness.control) }
         case "feedback-csv": { Harness.run($0, $1, Harness.feedbackCSV) }
         case "platform": { Harness.run($0, $1, Harness.platform) }
+        case "wechatpay": { Harness.run($0, $1, Harness.wechatPay) }
+        case "alipay": { Harness.run($0, $1, Harness.alipay) }
         default: nil
         }
     }
@@ -157,5 +159,47 @@ enum Harness {
             _ = try? decoder.decode(PlatformWire.Failure.self, from: body)
             _ = RetryAfter.parse(String(decoding: body, as: UTF8.self), now: Date())
         }
+    }
+
+    /// One key pair for the platforms' harnesses, made once per run (never committed).
+    static let platformKey: RSASigningKey? = try? RSASigningKey.generate()
+    static let fuzzNow = Date(timeIntervalSince1970: 1_790_000_000)
+
+    /// One WeChat Pay answer: the first four lines are the `Wechatpay-Timestamp`, `-Nonce`, `-Signature` and `-Serial`
+    /// headers, the rest the body; the first byte also picks the status. Read as the client reads it, then its body
+    /// decoded as every answer the client takes, and as a certificate list decrypted with a fixed APIv3 key.
+    static func wechatPay(_ data: Data) {
+        guard let selector = data.first, let key = platformKey else { return }
+        let lines = data.dropFirst().split(separator: 0x0A, maxSplits: 4, omittingEmptySubsequences: false)
+        let field = { (index: Int) in index < lines.count ? String(decoding: lines[index], as: UTF8.self) : "" }
+        let headers = [
+            "Wechatpay-Timestamp": field(0), "Wechatpay-Nonce": field(1), "Wechatpay-Signature": field(2),
+            "Wechatpay-Serial": field(3), "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
+        ]
+        let body = lines.count > 4 ? Data(lines[4]) : Data()
+        let statuses = [200, 204, 400, 401, 403, 404, 429, 500]
+        let verifier = WeChatPayVerifier(keys: [field(3): key.publicKey])
+        let answer = WeChatPayAnswer.read(
+            status: statuses[Int(selector) % statuses.count],
+            header: { headers[$0] },
+            body: body,
+            verifier: verifier,
+            now: fuzzNow
+        )
+        if case .failure(let failure) = answer { _ = failure.disposition(alreadyDone: ["ORDER_CANCELED"]) }
+        let decoder = WeChatPayWire.decoder
+        _ = try? decoder.decode(WeChatPayWire.Order.self, from: body)
+        _ = try? decoder.decode(WeChatPayWire.Permission.self, from: body)
+        if let list = try? decoder.decode(WeChatPayCertificateList.self, from: body) {
+            _ = try? list.keys(apiV3Key: "0123456789abcdefghijklmnopqrstuv", now: fuzzNow)
+        }
+    }
+
+    /// One Alipay gateway answer, split and verified over its raw response object as the client does.
+    static func alipay(_ data: Data) {
+        guard let selector = data.first, let key = platformKey else { return }
+        let method = selector & 1 == 0 ? AlipayWire.unsign : AlipayWire.query
+        let answer = AlipayAnswer.read(status: 200, body: Data(data.dropFirst()), method: method, key: key.publicKey)
+        if case .failure(let failure) = answer { _ = (failure.isRetryable, failure.isSettings, failure.description) }
     }
 }

@@ -38,6 +38,10 @@ struct JobRunnerTests {
         func selftest(on terminal: Terminal) async throws -> SelftestResult {
             throw DriverError.unsupported("selftest")
         }
+        func openOrders(_ provider: CreditProvider, on terminal: Terminal) async throws -> [String]? {
+            called("openOrders", terminal)
+            return nil
+        }
     }
 
     @Test("a plan runs each terminal's steps once, records the cutover, and stops at the manual platform's gate")

@@ -1,0 +1,34 @@
+import AsyncHTTPClient
+import PosrevokeCore
+
+extension BoundedExchange {
+    /// One exchange with a payment platform; a transport failure is a retryable `PlatformCallError` in fixed words.
+    func platformCall(_ request: HTTPClientRequest, provider: CreditProvider) async throws -> Answer {
+        do {
+            return try await perform(request)
+        } catch {
+            let why: String
+            switch error {
+            case .tooLarge:
+                throw PlatformCallError(
+                    description: "\(provider.rawValue) platform: answer over \(maxBody >> 20) MiB",
+                    retryable: true
+                )
+            case .timedOut: why = "deadline exceeded"
+            case .unreachable(let text): why = text
+            }
+            throw PlatformCallError(description: "\(provider.rawValue) platform unreachable: \(why)", retryable: true)
+        }
+    }
+}
+
+extension SecretFile {
+    /// A platform's credential, or a permanent platform error that names the setting (never the value).
+    static func platformCredential(_ reference: String, kind: CredentialKind, setting: String) throws -> String {
+        do {
+            return try SecretFile(reference, kind: kind).reveal()
+        } catch {
+            throw PlatformCallError(description: "\(setting): \(error)", retryable: false)
+        }
+    }
+}
