@@ -6,7 +6,7 @@ import PosrevokeControl
 struct PosrevokeCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "posrevokectl",
-        abstract: "Control a running posrevoked: status, terminals, alerts, cancellation plans, jobs and feedback.",
+        abstract: "Control a running posrevoked: status, terminals, alerts, plans, jobs, feedback and platforms.",
         subcommands: [
             Status.self, Terminals.self, Alerts.self, Plans.self, Jobs.self, Feedback.self, Authorizations.self,
             Platform.self, Reload.self, Backups.self,

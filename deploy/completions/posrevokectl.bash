@@ -173,13 +173,13 @@ _posrevokectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|terminals|alerts|plans|jobs|feedback|reload|backups|help)
+    status|terminals|alerts|plans|jobs|feedback|authorizations|platform|reload|backups|help)
         # Offer subcommand argument completions
         "_posrevokectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status terminals alerts plans jobs feedback reload backups help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status terminals alerts plans jobs feedback authorizations platform reload backups help' -- "${cur}"))
         ;;
     esac
 }
@@ -765,6 +765,97 @@ _posrevokectl_feedback_digest() {
         return
         ;;
     '--plan')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_authorizations() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __posrevokectl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    import|list)
+        # Offer subcommand argument completions
+        "_posrevokectl_authorizations_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'import list' -- "${cur}"))
+        ;;
+    esac
+}
+
+_posrevokectl_authorizations_import() {
+    repeating_flags=()
+    non_repeating_flags=(--json --skip-bad -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __posrevokectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_authorizations_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __posrevokectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_platform() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __posrevokectl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    check)
+        # Offer subcommand argument completions
+        "_posrevokectl_platform_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'check' -- "${cur}"))
+        ;;
+    esac
+}
+
+_posrevokectl_platform_check() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket)
+    __posrevokectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
         return
         ;;
     esac

@@ -55,6 +55,8 @@ _posrevokectl() {
             'plans:Create and steer cancellation plans.'
             'jobs:Inspect and steer jobs.'
             'feedback:Record, import and report what customers and cashiers say.'
+            'authorizations:The users'\'' credit-pay authorizations at each store, which confirm-unbind ends on the real platforms.'
+            'platform:Check the payment platforms'\'' keys and clock.'
             'reload:Reload the config file; exits 1 and prints every error when it is invalid.'
             'backups:Check backups.'
             'help:Show subcommand help information.'
@@ -63,7 +65,7 @@ _posrevokectl() {
         ;;
     arg)
         case "${words[1]}" in
-        status|terminals|alerts|plans|jobs|feedback|reload|backups|help)
+        status|terminals|alerts|plans|jobs|feedback|authorizations|platform|reload|backups|help)
             "_posrevokectl_${words[1]}" && ret=0
             ;;
         esac
@@ -590,6 +592,99 @@ _posrevokectl_feedback_digest() {
         '--json[Print the daemon'\''s JSON instead of a table.]'
         '--day[The day to summarise, YYYY-MM-DD (default\: yesterday).]:day:'
         '--plan[Only this plan (default\: every unfinished plan).]:plan:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_authorizations() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'import:Import authorizations from a CSV export (UTF-8, header row). See docs/platform-api.md.'
+            'list:How many authorizations each store has.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        import|list)
+            "_posrevokectl_authorizations_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_posrevokectl_authorizations_import() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        ':file:'
+        '--skip-bad[Import the good rows and report the bad ones, instead of importing nothing.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_authorizations_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_platform() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'check:Sign one harmless query per provider and verify the answer.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        check)
+            "_posrevokectl_platform_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_posrevokectl_platform_check() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

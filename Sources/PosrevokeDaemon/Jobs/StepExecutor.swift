@@ -99,8 +99,17 @@ struct StepExecutor: Sendable {
             }
             let orders = listed ?? []
             for order in orders {
-                // The reason is part of the request: it must be identical on every replay.
-                try await platform.cancelOrder(order, reason: "merchant cancelled credit-score pay (\(job.id))")
+                do {
+                    // The reason is part of the request: it must be identical on every replay.
+                    try await platform.cancelOrder(order, reason: "merchant cancelled credit-score pay (\(job.id))")
+                } catch var gate as PlatformCallError where gate.needsOperator && orders.count > 1 {
+                    // One gate for all of them: the operator closes every open order, then confirms once.
+                    let others = orders.filter { $0 != order }
+                    gate.description +=
+                        " (also: \(others.prefix(20).joined(separator: ", "))"
+                        + (others.count > 20 ? " and \(others.count - 20) more)" : ")")
+                    throw gate
+                }
             }
             return .done(context: ["orders.cancelled": String(orders.count), "orders.source": source])
         case .submitApplication:

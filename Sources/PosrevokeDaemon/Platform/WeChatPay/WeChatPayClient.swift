@@ -34,7 +34,7 @@ struct WeChatPayClient: Sendable {
     }
 
     /// The certificate list, decrypted with the APIv3 key and checked, and the answer verified with it.
-    func downloadCertificates(apiV3Key: String) async throws -> [String: RSAVerifyingKey] {
+    func downloadCertificates(apiV3Key: String) async throws -> (keys: [String: RSAVerifyingKey], newest: String?) {
         let answer = try await exchange(.GET, "/v3/certificates", Data())
         guard answer.status == 200 else {
             // Nothing can verify this answer yet: the certificates are what it would be verified with.
@@ -76,7 +76,8 @@ struct WeChatPayClient: Sendable {
                 retryable: true
             )
         }
-        return certificates
+        // The list's last entry that is valid now: the platform lists the newest last.
+        return (certificates, list.data.last { certificates[$0.serial_no] != nil }?.serial_no)
     }
 
     private func send(
@@ -162,7 +163,7 @@ struct WeChatPayClient: Sendable {
         request.method = method
         request.headers.add(name: "accept", value: "application/json")
         request.headers.add(name: "user-agent", value: "posrevoke")
-        if case .publicKey(let id, _) = keys.mode { request.headers.add(name: "wechatpay-serial", value: id) }
+        if let serial = await keys.requestSerial() { request.headers.add(name: "wechatpay-serial", value: serial) }
         let authorization: String
         do {
             authorization = try signer.authorization(

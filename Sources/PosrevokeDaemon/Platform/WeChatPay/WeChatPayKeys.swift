@@ -16,17 +16,28 @@ actor WeChatPayKeys {
     static let maxAge: TimeInterval = 12 * 3600
     static let minInterval: TimeInterval = 10
     private var certificates: [String: RSAVerifyingKey] = [:]
+    /// The serial of the newest certificate in the last list, sent as `Wechatpay-Serial`.
+    private var newest: String?
     private var fetchedAt: Date?
     /// Certificate downloads so far, for tests and `platform check`.
     private(set) var downloads = 0
 
     init(mode: Mode) { self.mode = mode }
 
+    /// The key id a request names in `Wechatpay-Serial`: the public key's, or the newest platform certificate's
+    /// once the list was fetched.
+    func requestSerial() -> String? {
+        switch mode {
+        case .publicKey(let id, _): id
+        case .certificates: newest
+        }
+    }
+
     /// The verifier for an answer signed by `serial`; `download` fetches and checks `/v3/certificates`.
     func verifier(
         for serial: String?,
         now: Date,
-        download: @Sendable (_ apiV3Key: String) async throws -> [String: RSAVerifyingKey]
+        download: @Sendable (_ apiV3Key: String) async throws -> (keys: [String: RSAVerifyingKey], newest: String?)
     ) async throws -> WeChatPayVerifier {
         switch mode {
         case .publicKey(let id, let file):
@@ -53,7 +64,7 @@ actor WeChatPayKeys {
                     kind: .apiV3Key,
                     setting: "platform.wechatpay.apiv3_key_file"
                 )
-                certificates = try await download(key)
+                (certificates, newest) = try await download(key)
                 fetchedAt = now
                 downloads += 1
             }
