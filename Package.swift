@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "posrevoke-sim", targets: ["posrevoke-sim"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
@@ -47,7 +49,7 @@ let package = Package(
         ),
         // The control protocol between posrevokectl and the daemon, and its unix-socket client.
         .target(name: "PosrevokeControl", dependencies: ["PosrevokeCore"]),
-        // I/O: scheduler, drivers, store, journald, signals, sd_notify.
+        // I/O: scheduler, drivers, store, journald, signals, sd_notify, the platform's callbacks.
         .target(
             name: "PosrevokeDaemon",
             dependencies: [
@@ -56,8 +58,11 @@ let package = Package(
                 "PosrevokeSimulation",
                 "PosrevokeSystemd",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -68,6 +73,8 @@ let package = Package(
                 "PosrevokeCore",
                 "PosrevokeSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

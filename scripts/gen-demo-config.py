@@ -53,6 +53,12 @@ lines += [
     "      - {store: s-07, method: card, after: 30s, for: 3m, error_rate: 0.6}",
     "feedback:",
     "  poll_interval: 30s",
+    "# What WeChat Pay calls the first five stores (their sub-merchants): the trade bill names a store by it.",
+    "stores:",
+]
+for n in range(1, 6):
+    lines.append(f'  - {{id: s-{n:02d}, wechatpay_sub_mchid: "19000001{n:02d}"}}')
+lines += [
     "terminals:",
 ]
 for n in range(1, TERMINALS + 1):

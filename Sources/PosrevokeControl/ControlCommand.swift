@@ -32,6 +32,7 @@ public enum ControlCommand: String, CaseIterable, Sendable {
     case authorizationsImport = "authorizations.import"
     case authorizationsList = "authorizations.list"
     case platformCheck = "platform.check"
+    case billsFetch = "bills.fetch"
 
     /// Commands that change something: the daemon audits each one with the peer's credentials, and refuses it when
     /// it cannot read them.
@@ -39,7 +40,7 @@ public enum ControlCommand: String, CaseIterable, Sendable {
         switch self {
         case .reload, .alertsAck, .alertsSilence, .alertsUnsilence, .plansCreate, .plansPause, .plansResume,
             .plansCancel, .jobsConfirm, .jobsRetry, .jobsCancel, .jobsRunNow, .jobsPause, .jobsResume, .feedbackAdd,
-            .feedbackImport, .feedbackDigest, .authorizationsImport:
+            .feedbackImport, .feedbackDigest, .authorizationsImport, .billsFetch:
             true
         case .status, .terminalsList, .terminalsShow, .alertsList, .alertsSilences, .plansList, .plansShow, .jobsList,
             .jobsShow, .feedbackReport, .backupsVerify, .authorizationsList, .platformCheck:

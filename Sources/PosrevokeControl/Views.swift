@@ -26,6 +26,9 @@ public struct StatusView: Sendable, Codable {
     /// Transactions and feedback entries whose agent dated them more than 5 minutes after the daemon's clock;
     /// their times were clamped to it.
     public var futureTimesClamped = 0
+    /// Pay Score callbacks handled, delivered again, and refused (not believed or not readable), with the last
+    /// refusal's reason; nil when `callbacks.listen` is off.
+    public var callbacks: CallbackCounts?
 
     public init(
         statusLine: String,
@@ -106,6 +109,10 @@ public struct AlertView: Sendable, Codable {
     public var summary: String
     public var acknowledged: Bool
     public var silenced: Bool
+    /// Where the proof came from: `terminal`, `platform-bill` or `platform-callback`.
+    public var source: String?
+    /// The journal fields that prove it (order numbers, transaction ids, counts).
+    public var evidence: [String: String]?
 
     public init(
         key: String,
@@ -214,5 +221,20 @@ public struct SilenceView: Sendable, Codable, Equatable {
         self.comment = comment
         self.createdAt = createdAt
         self.createdBy = createdBy
+    }
+}
+
+/// What the callback listener has done since start.
+public struct CallbackCounts: Sendable, Codable, Equatable {
+    public var accepted: Int
+    public var duplicates: Int
+    public var refused: Int
+    public var lastRefusal: String
+
+    public init(accepted: Int, duplicates: Int, refused: Int, lastRefusal: String) {
+        self.accepted = accepted
+        self.duplicates = duplicates
+        self.refused = refused
+        self.lastRefusal = lastRefusal
     }
 }

@@ -62,6 +62,18 @@ struct PosrevokeSim: AsyncParsableCommand {
     @Option(name: .long, help: "Keep the terminals' command state (methods, notices, updates) in this SQLite file.")
     var state: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --real-platforms: deliver WeChat Pay Pay Score callbacks to this URL (the daemon's callbacks.listen).",
+            valueName: "url"
+        )
+    )
+    var callbacksURL: String?
+
+    @Option(name: .long, help: "With --callbacks-url: play the demo's callbacks, one every this many seconds.")
+    var callbacksEvery: Double?
+
     func run() async throws {
         let settings: DaemonConfig
         do {
@@ -110,7 +122,12 @@ struct PosrevokeSim: AsyncParsableCommand {
                     keys: $0,
                     platform: simulated,
                     certificateMode: wechatpayCertificates,
-                    settings: settings.platform.simulation
+                    settings: settings.platform.simulation,
+                    bills: SimulatedTradeBill(
+                        config: settings,
+                        merchantID: RealPlatformKeys.merchantID,
+                        appID: RealPlatformKeys.appID
+                    )
                 )
             },
             alipay: try keys.map {
@@ -118,6 +135,12 @@ struct PosrevokeSim: AsyncParsableCommand {
             },
             metrics: MetricsRoutes(fleet: fleet)
         )
+        if let callbacksURL {
+            guard let wechatPay = routes.wechatPay else {
+                throw ValidationError("--callbacks-url needs --real-platforms")
+            }
+            wechatPay.callbacks.withLock { $0 = WeChatPayCallbacks(url: callbacksURL, routes: wechatPay) }
+        }
         let certificateMode = wechatpayCertificates
         let authorizations = try simulated.authorizationsCSV()
         let signals = SignalStop()
@@ -132,6 +155,7 @@ struct PosrevokeSim: AsyncParsableCommand {
             group.addTask {
                 try await SimServer(routes: routes).run(host: String(parts[0]), port: port) { address in
                     let base = "http://\(address.ipAddress ?? String(parts[0])):\(address.port ?? port)"
+                    routes.wechatPay?.base.withLock { $0 = base }
                     if let keys {
                         do {
                             try keys.writeFragment(
@@ -155,9 +179,17 @@ struct PosrevokeSim: AsyncParsableCommand {
                 }
             }
             group.addTask { await signals.wait() }
+            if let every = callbacksEvery, every > 0, let sender = routes.wechatPay?.callbacks.withLock({ $0 }) {
+                group.addTask {
+                    await sender.play(every: .milliseconds(Int64(every * 1000)))
+                    // The script is played once; the simulator goes on serving.
+                    try await Task.sleep(for: .seconds(365 * 86400))
+                }
+            }
             _ = try await group.next()
             group.cancelAll()
         }
+        if let sender = routes.wechatPay?.callbacks.withLock({ $0 }) { await sender.shutdown() }
         if let platform {
             let summary = """
                 posrevoke-sim: platform answers by status: \(platform.summary)
@@ -219,6 +251,7 @@ enum Inventory {
             // The simulator only speaks plain HTTP: a token sent to it crosses the wire unencrypted, on purpose.
             if let tokenFile { fields += ["token_file: \"\(tokenFile)\"", "allow_plain_http: true"] }
             if !terminal.tags.isEmpty { fields.append("tags: [\(terminal.tags.joined(separator: ", "))]") }
+            if let device = terminal.deviceInfo { fields.append("device_info: \(device)") }
             let providers = terminal.providers.sorted { $0.key < $1.key }.map { provider, state in
                 let cutover = state.cutover.map { ", cutover: \($0.formatted(.iso8601))" } ?? ""
                 return "\(provider.rawValue): {state: \(state.state.rawValue)\(cutover)}"

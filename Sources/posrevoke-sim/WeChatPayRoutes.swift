@@ -1,4 +1,6 @@
+import CompressNIO
 import Foundation
+import NIOCore
 import PosrevokeCore
 import PosrevokeSimulation
 import Synchronization
@@ -26,17 +28,35 @@ final class WeChatPayRoutes: Sendable {
     private let nonces = Mutex<[String: Int64]>([:])
     private let draws = Mutex<UInt64>(0)
     let settings: PlatformSimulationConfig
+    /// The day's trade bills, and the faults tests set on them with `POST …/_bill_fault`.
+    let bills: SimulatedTradeBill?
+    private let billFaults = Mutex<[String: String]>([:])
+    private let billCounts = Mutex<(queries: Int, downloads: Int)>((0, 0))
+    /// Where the simulator listens, for the bill's absolute `download_url`; set once it does.
+    let base = Mutex<String>("")
+    /// The daemon's callback listener, with `--callbacks-url`; `POST …/_callback {"kind", "openid"}` sends one.
+    let callbacks = Mutex<WeChatPayCallbacks?>(nil)
     static let prefix = "/platform/wechatpay"
+
+    /// `GET …/_stats`: calls counted, for tests that prove a bill is downloaded once.
+    struct Stats: Codable {
+        var bill_queries: Int
+        var bill_downloads: Int
+        /// `"<kind> <status>"` per delivered callback, in order.
+        var callbacks: [String]
+    }
 
     init(
         keys: RealPlatformKeys,
         platform: SimulatedPlatform,
         certificateMode: Bool,
-        settings: PlatformSimulationConfig
+        settings: PlatformSimulationConfig,
+        bills: SimulatedTradeBill? = nil
     )
         throws
     {
         self.platform = platform
+        self.bills = bills
         merchant = keys.merchant.publicKey
         apiV3Key = keys.apiV3Key
         self.certificateMode = certificateMode
@@ -65,9 +85,20 @@ final class WeChatPayRoutes: Sendable {
 
     func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> SimReply {
         if method == "POST", uri == Self.prefix + "/_rotate" { return rotate() }
+        if method == "POST", uri == Self.prefix + "/_bill_fault" { return setBillFault(body) }
+        if method == "POST", uri == Self.prefix + "/_callback" { return sendCallback(body) }
+        if method == "GET", uri == Self.prefix + "/_stats" {
+            let counts = billCounts.withLock { $0 }
+            let answers = callbacks.withLock { $0?.answers.withLock { $0 } } ?? []
+            let stats = Stats(bill_queries: counts.queries, bill_downloads: counts.downloads, callbacks: answers)
+            return SimReply(status: 200, body: (try? JSONEncoder().encode(stats)) ?? Data(), fault: nil)
+        }
         var reply: (status: Int, body: Data)
         if let refusal = refusal(method: method, uri: uri, authorization: authorization, body: body, now: now) {
             reply = Self.failure(401, "SIGN_ERROR", refusal)
+        } else if method == "GET", uri.hasPrefix(Self.prefix + "/v3/billdownload/file?") {
+            // Downloads are not signed: the hash in the signed location answer vouches for the file.
+            return download(uri, now: now)
         } else {
             reply = answer(method, uri, body, now: now)
             if method == "POST", (200..<300).contains(reply.status), draw("lost") < settings.transientErrorShare / 2 {
@@ -130,6 +161,7 @@ final class WeChatPayRoutes: Sendable {
         let parts = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
         do {
             if method == "GET", parts == ["v3", "certificates"] { return (200, try certificates()) }
+            if method == "GET", parts == ["v3", "bill", "tradebill"] { return try tradeBill(query, now: now) }
             if method == "GET", parts == ["v3", "payscore", "serviceorder"] { return try queryOrder(query, now: now) }
             if method == "POST", parts.count == 5, Array(parts[0...2]) == ["v3", "payscore", "serviceorder"],
                 parts[4] == "cancel"
@@ -213,6 +245,75 @@ final class WeChatPayRoutes: Sendable {
         }
     }
 
+    /// `{"kind": "open" | "close" | "duplicate" | "forged" | "stale" | "probe", "openid": "…"}`: delivered at once;
+    /// the daemon's answer shows in `_stats`.
+    private func sendCallback(_ body: Data) -> SimReply {
+        guard let sender = callbacks.withLock({ $0 }),
+            let object = try? JSONSerialization.jsonObject(with: body) as? [String: String],
+            let kind = object["kind"].flatMap(WeChatPayCallbacks.Kind.init(rawValue:))
+        else { return SimReply(status: 400, body: Data(), fault: nil) }
+        let openid = object["openid"] ?? "oUpF8uMuAJO_M2pxb1Q9zNjWnew0001"
+        Task { await sender.send(kind, openid: openid) }
+        return SimReply(status: 202, body: Data(), fault: nil)
+    }
+
+    /// `{"date": "yyyy-MM-dd", "fault": "missing" | "bad-hash" | "crlf" | "malformed" | "none"}`.
+    private func setBillFault(_ body: Data) -> SimReply {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: String],
+            let date = object["date"],
+            let fault = object["fault"], ["missing", "bad-hash", "crlf", "malformed", "none"].contains(fault)
+        else { return SimReply(status: 400, body: Data(), fault: nil) }
+        billFaults.withLock { $0[date] = fault == "none" ? nil : fault }
+        return SimReply(status: 204, body: Data(), fault: nil)
+    }
+
+    private func billText(_ date: String, now: Date) -> Data? {
+        let fault = billFaults.withLock { $0[date] }
+        guard fault != "missing",
+            let text = bills?.text(
+                date: date,
+                now: now,
+                lineEnd: fault == "crlf" ? "\r\n" : "\n",
+                malformedLine: fault == "malformed"
+            )
+        else { return nil }
+        return Data(text.utf8)
+    }
+
+    private func tradeBill(_ query: [String: String], now: Date) throws -> (status: Int, body: Data) {
+        billCounts.withLock { $0.queries += 1 }
+        guard let date = query["bill_date"], query["bill_type"] == "ALL" else {
+            return Self.failure(400, "PARAM_ERROR", "bill_date and bill_type=ALL are required")
+        }
+        guard let text = billText(date, now: now) else {
+            return Self.failure(400, "NO_STATEMENT_EXIST", "要查询的账单不存在")
+        }
+        var hash = WeChatPayBillAnswer.sha1(text)
+        if billFaults.withLock({ $0[date] }) == "bad-hash" { hash = String(hash.reversed()) }
+        let answer = WeChatPayBillAnswer(
+            hash_type: "SHA1",
+            hash_value: hash,
+            download_url: base.withLock { $0 } + Self.prefix + "/v3/billdownload/file?token=" + date
+        )
+        return (200, try WeChatPayWire.encoder.encode(answer))
+    }
+
+    private func download(_ uri: String, now: Date) -> SimReply {
+        billCounts.withLock { $0.downloads += 1 }
+        let (_, query) = SimRouter.split(uri)
+        guard let date = query["token"], let text = billText(date, now: now) else {
+            let failure = Self.failure(404, "NOT_FOUND", "no such bill")
+            return SimReply(status: failure.status, body: failure.body, fault: nil)
+        }
+        var buffer = ByteBuffer(bytes: text)
+        guard let gzip = try? buffer.compress(with: .gzip()) else {
+            return SimReply(status: 500, body: Data(), fault: nil)
+        }
+        var reply = SimReply(status: 200, body: Data(gzip.readableBytesView), fault: nil)
+        reply.contentType = "application/octet-stream"
+        return reply
+    }
+
     private func json(order number: String, state: String?) throws -> Data {
         var order = WeChatPayWire.Order(
             out_order_no: number,
@@ -252,19 +353,23 @@ final class WeChatPayRoutes: Sendable {
 
     /// The answer with its signature headers; a share of them signed by a forger's key.
     private func signed(_ reply: (status: Int, body: Data), now: Date) -> SimReply {
+        var answer = SimReply(status: reply.status, body: reply.body, fault: nil)
+        answer.headers = signatureHeaders(body: reply.body, at: now, forged: draw("forge") < settings.forgedAnswerShare)
+        return answer
+    }
+
+    /// The `Wechatpay-*` headers of an answer or a callback, signed with the platform's key (or a forger's).
+    func signatureHeaders(body: Data, at now: Date, forged: Bool) -> [(String, String)] {
         let (key, serial) = signing.withLock { ($0.key, $0.serial) }
-        let forged = draw("forge") < settings.forgedAnswerShare
         let timestamp = String(Int64(now.timeIntervalSince1970))
         let nonce = WeChatPayNonce.make()
-        let message = WeChatPayVerifier.message(timestamp: timestamp, nonce: nonce, body: reply.body)
+        let message = WeChatPayVerifier.message(timestamp: timestamp, nonce: nonce, body: body)
         let signature = (try? (forged ? forger : key).signature(for: message).base64EncodedString()) ?? ""
-        var answer = SimReply(status: reply.status, body: reply.body, fault: nil)
-        answer.headers = [
+        return [
             ("Wechatpay-Timestamp", timestamp), ("Wechatpay-Nonce", nonce), ("Wechatpay-Signature", signature),
             ("Wechatpay-Serial", serial), ("Wechatpay-Signature-Type", WeChatPaySigner.scheme),
             ("Request-ID", WeChatPayNonce.make()),
         ]
-        return answer
     }
 
     /// A deterministic draw in [0, 1) per kind of fault, from the seed.

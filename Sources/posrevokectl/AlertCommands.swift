@@ -16,11 +16,11 @@ struct Alerts: ParsableCommand {
         func run() {
             connection.result(connection.call(.alertsList, ["all": String(all)]), as: [AlertView].self) { alerts in
                 Output.table(
-                    ["STATE", "SEVERITY", "ALERT", "TERMINAL", "PROVIDER", "STORE", "SINCE", "NOTE"],
+                    ["STATE", "SEVERITY", "ALERT", "TERMINAL", "PROVIDER", "STORE", "SOURCE", "SINCE", "NOTE"],
                     alerts.map {
                         [
                             $0.state, $0.severity, $0.kind, $0.terminal, $0.provider.isEmpty ? "-" : $0.provider,
-                            $0.store,
+                            $0.store.isEmpty ? "-" : $0.store, $0.source ?? "terminal",
                             Output.time($0.since),
                             [$0.acknowledged ? "acked" : "", $0.silenced ? "silenced" : ""].filter { !$0.isEmpty }
                                 .joined(separator: ","),

@@ -34,6 +34,13 @@ struct Status: ParsableCommand {
                 ("feedback", "\(status.feedbackStored) entries stored, \(status.feedbackDuplicates) delivered again"),
                 ("future-dated", "\(status.futureTimesClamped) entries clamped to the daemon's clock"),
                 (
+                    "callbacks",
+                    status.callbacks.map {
+                        "\($0.accepted) handled, \($0.duplicates) delivered again, \($0.refused) refused"
+                            + ($0.lastRefusal.isEmpty ? "" : " (last: \($0.lastRefusal))")
+                    } ?? "off (callbacks.listen)"
+                ),
+                (
                     "plans",
                     status.plans.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                 ),

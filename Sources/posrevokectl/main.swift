@@ -9,7 +9,7 @@ struct PosrevokeCtl: ParsableCommand {
         abstract: "Control a running posrevoked: status, terminals, alerts, plans, jobs, feedback and platforms.",
         subcommands: [
             Status.self, Terminals.self, Alerts.self, Plans.self, Jobs.self, Feedback.self, Authorizations.self,
-            Platform.self, Reload.self, Backups.self,
+            Platform.self, Bills.self, Reload.self, Backups.self,
         ]
     )
 }

@@ -173,13 +173,13 @@ _posrevokectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|terminals|alerts|plans|jobs|feedback|authorizations|platform|reload|backups|help)
+    status|terminals|alerts|plans|jobs|feedback|authorizations|platform|bills|reload|backups|help)
         # Offer subcommand argument completions
         "_posrevokectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status terminals alerts plans jobs feedback authorizations platform reload backups help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status terminals alerts plans jobs feedback authorizations platform bills reload backups help' -- "${cur}"))
         ;;
     esac
 }
@@ -856,6 +856,47 @@ _posrevokectl_platform_check() {
     # Offer option value completions
     case "${prev}" in
     '--socket')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_bills() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __posrevokectl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    fetch)
+        # Offer subcommand argument completions
+        "_posrevokectl_bills_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'fetch' -- "${cur}"))
+        ;;
+    esac
+}
+
+_posrevokectl_bills_fetch() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --date)
+    __posrevokectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--date')
         return
         ;;
     esac

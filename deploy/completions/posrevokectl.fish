@@ -110,6 +110,12 @@ function __posrevokectl_parse_tokens -S
             case 'check'
                 __posrevokectl_parse_subcommand 0 'socket=' 'json' 'h/help'
             end
+        case 'bills'
+            __posrevokectl_parse_subcommand 0 'h/help'
+            switch $unparsed_tokens[1]
+            case 'fetch'
+                __posrevokectl_parse_subcommand 0 'socket=' 'json' 'date=' 'h/help'
+            end
         case 'reload'
             __posrevokectl_parse_subcommand 0 'socket=' 'json' 'h/help'
         case 'backups'
@@ -182,6 +188,7 @@ complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_posit
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'feedback' -d 'Record, import and report what customers and cashiers say.'
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'authorizations' -d 'The users\' credit-pay authorizations at each store, which confirm-unbind ends on the real platforms.'
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'platform' -d 'Check the payment platforms\' keys and clock.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'bills' -d 'The payment platform\'s daily trade bills, read for Pay Score payments after cutover.'
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'reload' -d 'Reload the config file; exits 1 and prints every error when it is invalid.'
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'backups' -d 'Check backups.'
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
@@ -338,6 +345,12 @@ complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_posit
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl platform check" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl platform check" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl platform check" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl bills" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_positional "posrevokectl bills" -eq 1' -fa 'fetch' -d 'Download, check and read one day\'s WeChat Pay trade bill now, and print what it found.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl bills fetch" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl bills fetch" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl bills fetch" date' -l 'date' -d 'The day, YYYY-MM-DD in the merchant\'s time zone (default: yesterday).' -rfka ''
+complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl bills fetch" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl reload" socket' -l 'socket' -d 'The daemon\'s control socket (default: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).' -rfka ''
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl reload" json' -l 'json' -d 'Print the daemon\'s JSON instead of a table.'
 complete -c 'posrevokectl' -n '__posrevokectl_should_offer_completions_for_flags_or_options "posrevokectl reload" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -57,6 +57,7 @@ _posrevokectl() {
             'feedback:Record, import and report what customers and cashiers say.'
             'authorizations:The users'\'' credit-pay authorizations at each store, which confirm-unbind ends on the real platforms.'
             'platform:Check the payment platforms'\'' keys and clock.'
+            'bills:The payment platform'\''s daily trade bills, read for Pay Score payments after cutover.'
             'reload:Reload the config file; exits 1 and prints every error when it is invalid.'
             'backups:Check backups.'
             'help:Show subcommand help information.'
@@ -65,7 +66,7 @@ _posrevokectl() {
         ;;
     arg)
         case "${words[1]}" in
-        status|terminals|alerts|plans|jobs|feedback|authorizations|platform|reload|backups|help)
+        status|terminals|alerts|plans|jobs|feedback|authorizations|platform|bills|reload|backups|help)
             "_posrevokectl_${words[1]}" && ret=0
             ;;
         esac
@@ -685,6 +686,46 @@ _posrevokectl_platform_check() {
     local -ar arg_specs=(
         '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
         '--json[Print the daemon'\''s JSON instead of a table.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_bills() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'fetch:Download, check and read one day'\''s WeChat Pay trade bill now, and print what it found.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        fetch)
+            "_posrevokectl_bills_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_posrevokectl_bills_fetch() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '--date[The day, YYYY-MM-DD in the merchant'\''s time zone (default\: yesterday).]:date:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

@@ -34,4 +34,4 @@ ensure_swift() {
 }
 
 # The packages every build needs: libsystemd for sd_notify/journal, SQLite for the state store.
-BUILD_PACKAGES=(pkg-config libsystemd-dev libsqlite3-dev)
+BUILD_PACKAGES=(pkg-config libsystemd-dev libsqlite3-dev zlib1g-dev)

@@ -30,7 +30,7 @@ public struct AlertBook: Sendable {
 
     /// Terminals with a per-terminal record in any state: their conditions must be re-evaluated on the clock.
     public var terminalsWithRecords: Set<String> {
-        Set(records.keys.lazy.filter { !$0.kind.isPerStore }.map(\.terminal))
+        Set(records.keys.lazy.filter { $0.scope == .terminal }.map(\.terminal))
     }
 
     /// The outcome of applying conditions: what to announce, and which records must be saved.
@@ -81,7 +81,7 @@ public struct AlertBook: Sendable {
     public mutating func retire(terminals: Set<String>, now: Date) -> (update: Update, removed: [AlertKey]) {
         var update = Update()
         var removed: [AlertKey] = []
-        for (key, record) in records where !key.kind.isPerStore && terminals.contains(key.terminal) {
+        for (key, record) in records where key.scope == .terminal && terminals.contains(key.terminal) {
             if record.machine.isFiring {
                 var resolved = record
                 resolved.summary = "terminal removed from the inventory"

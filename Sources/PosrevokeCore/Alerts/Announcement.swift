@@ -44,14 +44,19 @@ public struct Announcement: Sendable, Equatable, Codable {
     /// The structured fields of this transition's journal entry (without `MESSAGE`, `PRIORITY` and identifier).
     public var fields: [String: String] {
         var fields = evidence
-        fields[JournalField.messageID] = key.kind.messageID
+        fields[JournalField.messageID] = key.messageID
         fields["POSREVOKE_ALERT"] = key.kind.rawValue
         fields["ALERT_STATE"] = phase.rawValue
         fields["ALERT_KEY"] = key.description
         fields["ALERT_SEVERITY"] = key.kind.severity.rawValue
         fields["ALERT_SINCE"] = Self.timestamp(since)
-        if !key.kind.isPerStore { fields[JournalField.terminalID] = key.terminal }
-        fields[JournalField.storeID] = store
+        switch key.scope {
+        case .terminal: fields[JournalField.terminalID] = key.terminal
+        case .store: break
+        case .merchant: fields[JournalField.merchantID] = key.subject
+        }
+        if !store.isEmpty { fields[JournalField.storeID] = store }
+        if !key.source.isEmpty { fields[JournalField.evidenceSource] = key.source }
         if !key.provider.isEmpty { fields[JournalField.provider] = key.provider }
         if isRepeat { fields["ALERT_REPEAT"] = "1" }
         return fields
@@ -60,7 +65,11 @@ public struct Announcement: Sendable, Equatable, Codable {
     /// The `MESSAGE=` text: state, kind and the human summary.
     public var message: String {
         let verb = phase == .resolved ? "RESOLVED" : (isRepeat ? "STILL FIRING" : "FIRING")
-        if key.kind.isPerStore { return "\(verb) \(key.kind.rawValue) at store \(store): \(summary)" }
+        switch key.scope {
+        case .terminal: break
+        case .store: return "\(verb) \(key.kind.rawValue) at store \(store): \(summary)"
+        case .merchant: return "\(verb) \(key.kind.rawValue) for merchant \(key.subject): \(summary)"
+        }
         return "\(verb) \(key.kind.rawValue) on \(key.terminal) (store \(store)): \(summary)"
     }
 

@@ -9,4 +9,7 @@ public enum JournalField {
     public static let jobID = "JOB_ID"
     public static let jobStep = "JOB_STEP"
     public static let jobState = "JOB_STATE"
+    public static let merchantID = "MERCHANT_ID"
+    /// Where a finding's proof came from: `terminal` (polls), `platform-bill` or `platform-callback`.
+    public static let evidenceSource = "EVIDENCE_SOURCE"
 }

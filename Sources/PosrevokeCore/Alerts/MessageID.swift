@@ -8,6 +8,14 @@ public enum MessageID {
     public static let reviewOverdue = "09a140671b47422aac0cc71cd4c87930"
     public static let healthGateFailed = "1b6c66ca6baa42cb8b007f8960f42c0c"
     public static let negativeFeedback = "331868b95c5c490d8e83159483f64434"
+    /// `lingering-credit-pay` from the payment platform's daily trade bill (`EVIDENCE_SOURCE=platform-bill`).
+    public static let lingeringFromBill = "e6784379c0c142d1aa06988d49202652"
+    /// `lingering-credit-pay` from the payment platform's Pay Score callbacks (`EVIDENCE_SOURCE=platform-callback`).
+    public static let lingeringFromCallback = "6eb604f8aca2451ab46c126720ee78db"
+    /// A day's trade bill could not be had or checked for longer than the limit.
+    public static let tradeBillMissing = "c921710c34e6459e9eb371b4f9022f45"
+    /// A day's trade bill was downloaded, checked and read: rows, Pay Score rows, malformed rows.
+    public static let tradeBillRead = "ac917a313113440588a7d23288751dae"
     /// The daily feedback digest of one plan.
     public static let feedbackDigest = "c4f40576c1ab4197ad3c57a087906156"
     /// Feedback was added by an operator or imported from a survey export (category and rating only).
@@ -41,6 +49,7 @@ public enum MessageID {
         lingeringCreditPay, creditPayAttempt, terminalUnreachable, paymentFailureRate, alertSummary, reloadRejected,
         reloadApplied, daemonReady, daemonStatistics, daemonStopping, journalDropped, storeWriteFailed, jobFailed,
         reviewOverdue, healthGateFailed, jobStep, planEvent, negativeFeedback, feedbackDigest, feedbackRecorded,
-        watchdogWithheld, stateRowQuarantined, operatorCommand,
+        watchdogWithheld, stateRowQuarantined, operatorCommand, lingeringFromBill, lingeringFromCallback,
+        tradeBillMissing, tradeBillRead,
     ]
 }

@@ -11,7 +11,10 @@ public struct DaemonConfig: Sendable, Equatable {
     public var jobs = JobsSection()
     public var platform = PlatformSection()
     public var feedback = FeedbackSection()
+    public var bills = BillsSection()
+    public var callbacks = CallbacksSection()
     public var plans: [PlanConfig] = []
+    public var stores: [StoreConfig] = []
     public var terminals: [Terminal] = []
 
     public init() {}

@@ -106,8 +106,8 @@ public enum ConfigParser {
 
     private static func read(_ root: Node, into config: inout DaemonConfig, _ reader: NodeReader) {
         let sections = [
-            "daemon", "polling", "detection", "alerts", "store", "simulation", "jobs", "platform", "feedback", "plans",
-            "terminals", "terminals_file",
+            "daemon", "polling", "detection", "alerts", "store", "simulation", "jobs", "platform", "feedback", "bills",
+            "callbacks", "plans", "stores", "terminals", "terminals_file",
         ]
         guard let map = reader.mapping(root, "", keys: sections) else { return }
         if let node = map["daemon"] { readDaemon(node, &config.daemon, reader) }
@@ -119,7 +119,10 @@ public enum ConfigParser {
         if let node = map["jobs"] { JobsReader.readJobs(node, &config.jobs, reader) }
         if let node = map["platform"] { PlatformReader.read(node, &config.platform, reader) }
         if let node = map["feedback"] { FeedbackReader.read(node, &config.feedback, reader) }
+        if let node = map["bills"] { EvidenceReader.readBills(node, &config.bills, reader) }
+        if let node = map["callbacks"] { EvidenceReader.readCallbacks(node, &config.callbacks, reader) }
         if let node = map["plans"] { config.plans = JobsReader.readPlans(node, reader) }
+        if let node = map["stores"] { config.stores = EvidenceReader.readStores(node, reader) }
         if let node = map["terminals"] {
             config.terminals = TerminalReader.read(node, defaultInterval: config.polling.interval, reader)
         }
@@ -293,6 +296,7 @@ public enum ConfigParser {
             reader.report("terminals[\(index)].id", nil, "duplicate terminal id '\(terminal.id)'")
         }
         let stores = Set(config.terminals.map(\.store))
+        EvidenceReader.crossCheck(config, stores: stores, reader)
         let scenario = config.simulation.scenario
         for (index, id) in scenario.missedUpdate.enumerated() where !seen.contains(id) {
             reader.report("simulation.scenario.missed_update[\(index)]", nil, "unknown terminal '\(id)'")

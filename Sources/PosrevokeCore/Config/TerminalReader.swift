@@ -18,6 +18,7 @@ enum TerminalReader {
     ) -> Terminal? {
         let keys = [
             "id", "store", "tags", "driver", "poll_interval", "providers", "url", "token_file", "allow_plain_http",
+            "device_info",
         ]
         guard let fields = reader.mapping(node, path, keys: keys) else { return nil }
         guard let idNode = fields["id"] else {
@@ -57,6 +58,13 @@ enum TerminalReader {
         }
         if let child = fields["token_file"], let tokenFile = reader.string(child, "\(path).token_file") {
             terminal.tokenFile = tokenFile
+        }
+        if let child = fields["device_info"], let device = reader.string(child, "\(path).device_info") {
+            if device.count > 32 || device.contains(where: { $0.isWhitespace }) {
+                reader.report("\(path).device_info", child, "must be at most 32 characters without spaces")
+            } else {
+                terminal.deviceInfo = device
+            }
         }
         assign(&terminal.allowPlainHTTP, fields["allow_plain_http"]) { reader.bool($0, "\(path).allow_plain_http") }
         if terminal.driver == "agent", fields["url"] == nil {

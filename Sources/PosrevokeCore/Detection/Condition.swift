@@ -18,7 +18,7 @@ extension DetectionSection {
     public func pendingFor(_ kind: AlertKind) -> Duration {
         switch kind {
         case .lingeringCreditPay, .terminalUnreachable, .jobFailed, .reviewOverdue, .healthGateFailed,
-            .negativeFeedback:
+            .negativeFeedback, .tradeBillMissing:
             .zero
         case .creditPayAttempt: creditPayAttempt.pendingFor
         case .paymentFailureRate: paymentFailureRate.pendingFor
@@ -31,7 +31,7 @@ extension DetectionSection {
         case .creditPayAttempt: creditPayAttempt.repeatInterval
         case .terminalUnreachable: terminalUnreachable.repeatInterval
         case .paymentFailureRate: paymentFailureRate.repeatInterval
-        case .jobFailed, .reviewOverdue, .healthGateFailed: .seconds(86400)
+        case .jobFailed, .reviewOverdue, .healthGateFailed, .tradeBillMissing: .seconds(86400)
         case .negativeFeedback: negativeFeedback.repeatInterval
         }
     }
@@ -42,7 +42,7 @@ extension DetectionSection {
         case .creditPayAttempt: creditPayAttempt.enabled
         case .terminalUnreachable: terminalUnreachable.enabled
         case .paymentFailureRate: paymentFailureRate.enabled
-        case .jobFailed, .reviewOverdue, .healthGateFailed: true
+        case .jobFailed, .reviewOverdue, .healthGateFailed, .tradeBillMissing: true
         case .negativeFeedback: negativeFeedback.enabled
         }
     }

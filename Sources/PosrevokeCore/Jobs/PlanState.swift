@@ -104,13 +104,19 @@ public struct PlanState: Sendable, Codable, Equatable {
         let stores = Set(released.map(\.store))
         let blocking = Set(config.gate.blockingAlerts)
         let hits = alerting.filter { key in
-            blocking.contains(key.kind) && (key.kind.isPerStore ? stores : terminals).contains(key.terminal)
+            guard blocking.contains(key.kind) else { return false }
+            switch key.scope {
+            case .terminal: return terminals.contains(key.terminal)
+            case .store: return stores.contains(key.subject)
+            // The platform's evidence against the merchant as a whole names every released terminal.
+            case .merchant: return !terminals.isEmpty
+            }
         }.sorted()
         let failed = wave.filter { $0.status == .failed }
         var reasons: [String] = []
         if !hits.isEmpty {
             let sample = hits.prefix(5).map {
-                "\($0.kind.rawValue) on \($0.kind.isPerStore ? "store " : "")\($0.terminal)"
+                "\($0.kind.rawValue) on \($0.scope == .terminal ? "" : "\($0.scope.rawValue) ")\($0.subject)"
             }
             .joined(separator: ", ")
             reasons.append(

@@ -22,6 +22,6 @@ package struct Silence: Sendable, Codable, Equatable {
     package func matches(_ key: AlertKey, store: String, at now: Date) -> Bool {
         now < until
             && (matcher == key.description || matcher == key.kind.rawValue
-                || (!key.kind.isPerStore && matcher == key.terminal) || matcher == "store:\(store)")
+                || (key.scope == .terminal && matcher == key.terminal) || matcher == "store:\(store)")
     }
 }

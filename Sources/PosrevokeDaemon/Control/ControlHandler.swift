@@ -135,6 +135,8 @@ extension Daemon {
             return try .success(store.authorizationCounts())
         case .platformCheck:
             return try .success(checkPlatforms())
+        case .billsFetch:
+            return try .success(bills.fetchNow(date: args["date"].flatMap { $0.isEmpty ? nil : $0 }))
         case .reload:
             return try .success(loop.checkedSync { reload() })
         case .backupsVerify:

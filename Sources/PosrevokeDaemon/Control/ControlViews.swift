@@ -27,6 +27,7 @@ extension Daemon {
             jobs: counts.jobs
         )
         view.futureTimesClamped = engineStats.futureTimesClamped
+        view.callbacks = callbacks?.counts.withLock { $0 }
         return view
     }
 
@@ -50,7 +51,7 @@ extension Daemon {
                     }
                 ),
                 cursor: inventory.cursor(terminal.id),
-                firing: firing.filter { !$0.kind.isPerStore && $0.terminal == terminal.id }.map(\.kind.rawValue)
+                firing: firing.filter { $0.scope == .terminal && $0.terminal == terminal.id }.map(\.kind.rawValue)
                     .sorted()
             )
         }
@@ -66,7 +67,7 @@ extension Daemon {
                     case .firing(let since, _): ("firing", since)
                     case .resolved(_, let since): ("resolved", since)
                     }
-                return AlertView(
+                var view = AlertView(
                     key: record.key.description,
                     kind: record.key.kind.rawValue,
                     severity: record.key.kind.severity.rawValue,
@@ -79,6 +80,14 @@ extension Daemon {
                     acknowledged: engine.isAcknowledged(record.key),
                     silenced: engine.isSilenced(record)
                 )
+                // A missing bill is about the platform's evidence too, though no bill names it.
+                view.source =
+                    !record.key.source.isEmpty
+                    ? record.key.source
+                    : record.key.kind == .tradeBillMissing
+                        ? EvidenceSource.bill.rawValue : EvidenceSource.terminal.rawValue
+                view.evidence = record.evidence
+                return view
             }
         }
     }

@@ -41,6 +41,9 @@ extension Daemon {
                 terminals: config.terminals.count
             )
         }
+        if candidate.callbacks.listen != config.callbacks.listen {
+            logger.warning("callbacks.listen changed; the listener moves at the next restart, not at a reload")
+        }
         let previous = Set(config.terminals.map(\.id))
         let after = Set(candidate.terminals.map(\.id))
         config = candidate

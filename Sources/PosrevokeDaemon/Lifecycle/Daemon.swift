@@ -39,6 +39,9 @@ public final class Daemon: @unchecked Sendable {
     let runner: JobRunner
     let backups: Backups
     let digests: Digests
+    let bills: TradeBills
+    /// The platform's callback listener, when `callbacks.listen` was set at start (a change takes a restart).
+    let callbacks: CallbackListener?
     let httpClient: HTTPClient
     /// The platform adapters' client lives as long as the process: an `HTTPClient` must never be dropped without
     /// a shutdown, and a daemon that fails to start would drop it.
@@ -122,6 +125,11 @@ public final class Daemon: @unchecked Sendable {
             throw error
         }
         digests = Digests(store: store, engine: engine, runner: runner, clock: clock, logger: logger)
+        bills = TradeBills(store: store, engine: engine, runner: runner, clock: clock, logger: logger)
+        let (engine, runner, clock) = (engine, runner, clock)
+        callbacks = config.callbacks.listen.map {
+            CallbackListener(listen: $0, engine: engine, runner: runner, clock: clock, logger: logger)
+        }
         launcher = PollLauncher(config: config, drivers: drivers, inventory: inventory, engine: engine, clock: clock)
         let loaded =
             "\(snapshot.cursors.count) cursors, \(snapshot.alerts.count) alerts, "
@@ -158,6 +166,16 @@ public final class Daemon: @unchecked Sendable {
             exit(1)
         }
         runner.start()
+        if let callbacks, let listen = config.callbacks.listen {
+            Task { [logger] in
+                do {
+                    try await callbacks.run()
+                } catch {
+                    logger.critical("cannot listen for callbacks on \(listen): \(error)")
+                    exit(1)
+                }
+            }
+        }
         loop.checkedSync {
             let (intervals, maxConcurrent) = (intervals(), config.polling.maxConcurrent)
             scheduler.onQueue { $0.reconcile(intervals: intervals, maxConcurrent: maxConcurrent) }
@@ -171,6 +189,7 @@ public final class Daemon: @unchecked Sendable {
             }
         }
         every(.seconds(5), on: digests.queue) { [digests] in digests.runIfDue() }
+        every(.seconds(5), on: bills.queue) { [bills] in bills.runIfDue() }
         every(config.daemon.statusInterval, on: loop) { [unowned self] in self.publishStatus() }
         let statistics = DaemonStatistics(scheduler: scheduler, engine: engine, inventory: inventory, logger: logger)
         every(.seconds(30), on: loop) { statistics.reportJournalDrops() }

@@ -179,6 +179,44 @@ extension StateStore {
                     """
             )
         }
+        migrator.registerMigration("v7-platform-evidence") { db in
+            // One row per day's trade bill: tried, failed, or read (never read twice).
+            // One row per thing the platform says happened after a cutover, from a bill or a callback.
+            try db.execute(
+                sql: """
+                    CREATE TABLE trade_bill (
+                        bill_date TEXT PRIMARY KEY,
+                        read INTEGER NOT NULL DEFAULT 0,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        last_attempt REAL,
+                        last_error TEXT,
+                        rows INTEGER NOT NULL DEFAULT 0,
+                        sightings INTEGER NOT NULL DEFAULT 0,
+                        malformed INTEGER NOT NULL DEFAULT 0,
+                        read_at REAL
+                    );
+                    CREATE TABLE platform_sighting (
+                        source TEXT NOT NULL,
+                        provider TEXT NOT NULL,
+                        reference TEXT NOT NULL,
+                        bill_date TEXT NOT NULL DEFAULT '',
+                        scope TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        store TEXT NOT NULL,
+                        time REAL NOT NULL,
+                        detail TEXT NOT NULL,
+                        open INTEGER NOT NULL DEFAULT 1,
+                        received_at REAL NOT NULL,
+                        PRIMARY KEY (source, provider, reference, bill_date)
+                    );
+                    CREATE TABLE platform_callback (
+                        id TEXT PRIMARY KEY,
+                        event_type TEXT NOT NULL,
+                        received_at REAL NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

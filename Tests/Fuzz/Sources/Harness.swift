@@ -5,7 +5,9 @@ import PosrevokeCore
 /// One harness per boundary where outside bytes enter posrevoke. Each runs the code the daemon (or posrevokectl)
 /// runs on those bytes, not a copy of it; any error it throws is an answer, and only a trap is a finding.
 enum Harness {
-    static let targets = ["config", "agent", "control", "feedback-csv", "platform", "wechatpay", "alipay"]
+    static let targets = [
+        "config", "agent", "control", "feedback-csv", "platform", "wechatpay", "alipay", "trade-bill", "callback",
+    ]
 
     static func callback(_ name: String) -> (@convention(c) (UnsafePointer<UInt8>, Int) -> Int32)? {
         switch name {
@@ -16,6 +18,8 @@ enum Harness {
         case "platform": { Harness.run($0, $1, Harness.platform) }
         case "wechatpay": { Harness.run($0, $1, Harness.wechatPay) }
         case "alipay": { Harness.run($0, $1, Harness.alipay) }
+        case "trade-bill": { Harness.run($0, $1, Harness.tradeBill) }
+        case "callback": { Harness.run($0, $1, Harness.callback) }
         default: nil
         }
     }
@@ -201,5 +205,93 @@ enum Harness {
         let method = selector & 1 == 0 ? AlipayWire.unsign : AlipayWire.query
         let answer = AlipayAnswer.read(status: 200, body: Data(data.dropFirst()), method: method, key: key.publicKey)
         if case .failure(let failure) = answer { _ = (failure.isRetryable, failure.isSettings, failure.description) }
+    }
+
+    static let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+    static let billAttribution: EvidenceAttribution = {
+        let cancelled = [CreditProvider.wechatPayscore: ProviderCancellation(state: .cancelled, cutover: .distantPast)]
+        var terminals = (1...3).map {
+            Terminal(id: "t-\($0)", store: "s-\($0 % 2)", pollInterval: .seconds(10), providers: cancelled)
+        }
+        terminals[0].deviceInfo = "POS-1"
+        return EvidenceAttribution(
+            terminals: terminals,
+            stores: [StoreConfig(id: "s-1", wechatpaySubMchID: "1900000101")],
+            provider: .wechatPayscore,
+            merchantID: "1900000001"
+        )
+    }()
+
+    /// A decompressed trade bill, read as the daemon reads it and searched for Pay Score payments; also the
+    /// location answer (hash and `download_url`) checked against it.
+    static func tradeBill(_ data: Data) {
+        if let bill = try? TradeBill.parse(data, timeZone: shanghai) {
+            _ = TradeBillFindings.sightings(bill, attribution: billAttribution, payScoreOrders: ["order-1": "t-1"])
+        }
+        if let answer = try? WeChatPayWire.decoder.decode(WeChatPayBillAnswer.self, from: data) {
+            _ = try? answer.downloadTarget(baseURL: "https://api.mch.weixin.qq.com")
+            _ = try? answer.check(data)
+        }
+    }
+
+    static let apiV3Key = "0123456789abcdefghijklmnopqrstuv"
+
+    /// One callback: the first byte picks how it arrives: as sent (headers on the first four lines, as the
+    /// `wechatpay` target), signed with the right key so the envelope is read, or as a signed notification whose
+    /// encrypted resource is the input, so the decrypted event is read.
+    static func callback(_ data: Data) {
+        guard let selector = data.first, let key = platformKey else { return }
+        let rest = Data(data.dropFirst())
+        let verifier = WeChatPayVerifier(keys: ["PUB_KEY_ID_FUZZ": key.publicKey])
+        var headers: [String: String] = [:]
+        var body = rest
+        switch selector % 3 {
+        case 0:
+            let lines = rest.split(separator: 0x0A, maxSplits: 4, omittingEmptySubsequences: false)
+            let field = { (index: Int) in index < lines.count ? String(decoding: lines[index], as: UTF8.self) : "" }
+            headers = [
+                "Wechatpay-Timestamp": field(0), "Wechatpay-Nonce": field(1), "Wechatpay-Signature": field(2),
+                "Wechatpay-Serial": field(3),
+            ]
+            body = lines.count > 4 ? Data(lines[4]) : Data()
+        default:
+            if selector % 3 == 2 {
+                let nonce = "000000000001"
+                guard
+                    let ciphertext = try? WeChatPayAEAD.seal(rest, nonce: nonce, associatedData: "", key: apiV3Key),
+                    let envelope = try? WeChatPayWire.encoder.encode(
+                        WeChatPayNotification(
+                            id: "fuzz",
+                            create_time: nil,
+                            event_type: PayScoreCallbackReader.openEvent,
+                            summary: nil,
+                            resource: .init(
+                                algorithm: "AEAD_AES_256_GCM",
+                                ciphertext: ciphertext,
+                                nonce: nonce,
+                                associated_data: "",
+                                original_type: nil
+                            )
+                        )
+                    )
+                else { return }
+                body = envelope
+            }
+            let timestamp = String(Int64(fuzzNow.timeIntervalSince1970))
+            let message = WeChatPayVerifier.message(timestamp: timestamp, nonce: "N", body: body)
+            guard let signature = try? key.signature(for: message).base64EncodedString() else { return }
+            headers = [
+                "Wechatpay-Timestamp": timestamp, "Wechatpay-Nonce": "N", "Wechatpay-Signature": signature,
+                "Wechatpay-Serial": "PUB_KEY_ID_FUZZ",
+            ]
+        }
+        let outcome = PayScoreCallbackReader.read(
+            header: { headers[$0] },
+            body: body,
+            verifier: verifier,
+            apiV3Key: apiV3Key,
+            now: fuzzNow
+        )
+        if case .service(_, _, let payload) = outcome { _ = PayScoreCallbackReader.time(payload.openorclose_time) }
     }
 }

@@ -6,6 +6,18 @@ enum RawHTTP {
     /// Sends `request` (with `Connection: close` added) to `base` (`http://127.0.0.1:PORT`) and returns the status
     /// code of the answer, or nil when the connection closed without one.
     static func status(_ base: String, _ requestLine: String, headers: [String] = [], body: String = "") -> Int? {
+        exchange(base, requestLine, headers: headers, body: body)?.status
+    }
+
+    /// The status and body of the answer.
+    static func exchange(
+        _ base: String,
+        _ requestLine: String,
+        headers: [String] = [],
+        body: String = ""
+    )
+        -> (status: Int, body: Data)?
+    {
         guard let port = base.split(separator: ":").last.flatMap({ UInt16($0) }) else { return nil }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
@@ -39,7 +51,9 @@ enum RawHTTP {
         // "HTTP/1.1 200 OK"
         let line = String(decoding: answer.prefix(while: { $0 != 0x0D }), as: UTF8.self)
         let parts = line.split(separator: " ")
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/") else { return nil }
-        return Int(parts[1])
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else { return nil }
+        let separator = Data("\r\n\r\n".utf8)
+        let payload = answer.range(of: separator).map { answer[$0.upperBound...] } ?? Data()
+        return (status, Data(payload))
     }
 }

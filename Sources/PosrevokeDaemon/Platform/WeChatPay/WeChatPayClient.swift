@@ -135,10 +135,12 @@ struct WeChatPayClient: Sendable {
         }
     }
 
-    private func exchange(
+    func exchange(
         _ method: HTTPMethod,
         _ target: String,
-        _ payload: Data
+        _ payload: Data,
+        maxBody: Int = WeChatPayClient.maxBody,
+        timeout: Duration? = nil
     ) async throws
         -> BoundedExchange.Answer
     {
@@ -180,7 +182,7 @@ struct WeChatPayClient: Sendable {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: payload))
         }
-        return try await BoundedExchange(client: client, timeout: timeout, maxBody: Self.maxBody)
+        return try await BoundedExchange(client: client, timeout: timeout ?? self.timeout, maxBody: maxBody)
             .platformCall(request, provider: Self.provider)
     }
 
