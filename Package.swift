@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -49,7 +50,7 @@ let package = Package(
         ),
         // The control protocol between posrevokectl and the daemon, and its unix-socket client.
         .target(name: "PosrevokeControl", dependencies: ["PosrevokeCore"]),
-        // I/O: scheduler, drivers, store, journald, signals, sd_notify, the platform's callbacks.
+        // I/O: scheduler, drivers, store, journald, signals, sd_notify, the platform's callbacks, /metrics.
         .target(
             name: "PosrevokeDaemon",
             dependencies: [
@@ -64,6 +65,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The simulated fleet served over HTTP (terminal-agent protocol v1), for demos, tests and benchmarks.

@@ -23,4 +23,9 @@ place() {
     install -D -m 0644 config/posrevoke.yaml "$root/usr/share/doc/posrevoke/examples/posrevoke.yaml"
     install -D -m 0644 README.md "$root/usr/share/doc/posrevoke/README.md"
     install -D -m 0644 docs/jobs.md "$root/usr/share/doc/posrevoke/jobs.md"
+    install -D -m 0644 docs/platform-evidence.md "$root/usr/share/doc/posrevoke/platform-evidence.md"
+    install -D -m 0644 docs/metrics.md "$root/usr/share/doc/posrevoke/metrics.md"
+    # For the operator's Prometheus and Grafana: alerting rules on /metrics, and a dashboard.
+    install -D -m 0644 deploy/prometheus/posrevoke.rules.yml "$root/usr/share/doc/posrevoke/examples/posrevoke.rules.yml"
+    install -D -m 0644 deploy/grafana/posrevoke.json "$root/usr/share/doc/posrevoke/examples/grafana-dashboard.json"
 }

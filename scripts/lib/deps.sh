@@ -22,6 +22,29 @@ ensure_packages() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
+# ensure_promtool: Prometheus's promtool (it checks /metrics and the alerting rules in the tests), as .build/tools/
+# promtool, taken out of Debian's prometheus package without installing it: installing would start a Prometheus.
+ensure_promtool() {
+    [ -x .build/tools/promtool ] && return 0
+    if command -v promtool >/dev/null 2>&1; then
+        mkdir -p .build/tools && ln -sf "$(command -v promtool)" .build/tools/promtool
+        return 0
+    fi
+    echo "==> fetching promtool from Debian's prometheus package" >&2
+    local scratch
+    scratch=$(mktemp -d)
+    (cd "$scratch" && apt-get download prometheus >/dev/null 2>&1) || {
+        local sudo=()
+        [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+        "${sudo[@]}" apt-get update -qq
+        (cd "$scratch" && apt-get download prometheus >/dev/null)
+    }
+    dpkg-deb -x "$scratch"/prometheus_*.deb "$scratch/root"
+    mkdir -p .build/tools
+    install -m 0755 "$scratch/root/usr/bin/promtool" .build/tools/promtool
+    rm -rf "$scratch"
+}
+
 # ensure_swift: fails with a clear message when the Swift toolchain is not on PATH.
 ensure_swift() {
     if ! command -v swift >/dev/null 2>&1; then

@@ -13,6 +13,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public var feedback = FeedbackSection()
     public var bills = BillsSection()
     public var callbacks = CallbacksSection()
+    public var metrics = MetricsSection()
     public var plans: [PlanConfig] = []
     public var stores: [StoreConfig] = []
     public var terminals: [Terminal] = []
@@ -26,6 +27,13 @@ public struct DaemonSection: Sendable, Equatable {
     public var stateDirectory: String? = nil
     /// How often the `STATUS=` line is refreshed.
     public var statusInterval: Duration = .seconds(5)
+    public init() {}
+}
+
+/// `metrics:`: the Prometheus endpoint (`/metrics`); off unless `listen` is set.
+public struct MetricsSection: Sendable, Equatable {
+    /// `host:port`; loopback unless the scraper is elsewhere and the network is trusted.
+    public var listen: String?
     public init() {}
 }
 

@@ -107,7 +107,7 @@ public enum ConfigParser {
     private static func read(_ root: Node, into config: inout DaemonConfig, _ reader: NodeReader) {
         let sections = [
             "daemon", "polling", "detection", "alerts", "store", "simulation", "jobs", "platform", "feedback", "bills",
-            "callbacks", "plans", "stores", "terminals", "terminals_file",
+            "callbacks", "metrics", "plans", "stores", "terminals", "terminals_file",
         ]
         guard let map = reader.mapping(root, "", keys: sections) else { return }
         if let node = map["daemon"] { readDaemon(node, &config.daemon, reader) }
@@ -121,11 +121,17 @@ public enum ConfigParser {
         if let node = map["feedback"] { FeedbackReader.read(node, &config.feedback, reader) }
         if let node = map["bills"] { EvidenceReader.readBills(node, &config.bills, reader) }
         if let node = map["callbacks"] { EvidenceReader.readCallbacks(node, &config.callbacks, reader) }
+        if let node = map["metrics"] { readMetrics(node, &config.metrics, reader) }
         if let node = map["plans"] { config.plans = JobsReader.readPlans(node, reader) }
         if let node = map["stores"] { config.stores = EvidenceReader.readStores(node, reader) }
         if let node = map["terminals"] {
             config.terminals = TerminalReader.read(node, defaultInterval: config.polling.interval, reader)
         }
+    }
+
+    private static func readMetrics(_ node: Node, _ section: inout MetricsSection, _ reader: NodeReader) {
+        guard let fields = reader.mapping(node, "metrics", keys: ["listen"]) else { return }
+        section.listen = fields["listen"].flatMap { reader.listenAddress($0, "metrics.listen") }
     }
 
     private static func readDaemon(_ node: Node, _ section: inout DaemonSection, _ reader: NodeReader) {

@@ -38,14 +38,7 @@ enum EvidenceReader {
 
     static func readCallbacks(_ node: Node, _ section: inout CallbacksSection, _ reader: NodeReader) {
         guard let fields = reader.mapping(node, "callbacks", keys: ["listen"]) else { return }
-        guard let child = fields["listen"], let text = reader.string(child, "callbacks.listen") else { return }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (1...65535).contains(port), colon != text.startIndex
-        else {
-            reader.report("callbacks.listen", child, "must be host:port, e.g. 127.0.0.1:8480")
-            return
-        }
-        section.listen = text
+        section.listen = fields["listen"].flatMap { reader.listenAddress($0, "callbacks.listen") }
     }
 
     static func readStores(_ node: Node, _ reader: NodeReader) -> [StoreConfig] {

@@ -159,3 +159,17 @@ func assign<T>(_ target: inout T, _ node: Node?, _ read: (Node) -> T?) {
     guard let node, let value = read(node) else { return }
     target = value
 }
+
+extension NodeReader {
+    /// `host:port` for a listener, the port 1–65535.
+    func listenAddress(_ node: Node, _ path: String) -> String? {
+        guard let text = string(node, path) else { return nil }
+        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+            let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+        else {
+            report(path, node, "must be host:port, e.g. 127.0.0.1:9469")
+            return nil
+        }
+        return text
+    }
+}

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdCore
 import Logging
 import NIOCore
 import PosrevokeControl
@@ -17,7 +16,7 @@ final class CallbackListener: Sendable {
     /// WeChat Pay gives up on an answer after 5 s and delivers again later.
     static let deadline: Duration = .seconds(4)
 
-    private let address: (host: String, port: Int)
+    private let listener: HTTPListener
     private let engine: Engine
     private let runner: JobRunner
     private let clock: any WallClock
@@ -27,10 +26,9 @@ final class CallbackListener: Sendable {
     private let lastLogged = Mutex(Date.distantPast)
 
     init(listen: String, engine: Engine, runner: JobRunner, clock: any WallClock, logger: Logger) {
-        let colon = listen.lastIndex(of: ":") ?? listen.endIndex
-        let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        let port = Int(listen[listen.index(after: colon)...]) ?? 0
-        address = (host, port)
+        var listener = HTTPListener(listen: listen, name: "WeChat Pay callbacks at \(Self.path)", logger: logger)
+        listener.maxConnections = Self.maxConnections
+        self.listener = listener
         self.engine = engine
         self.runner = runner
         self.clock = clock
@@ -40,28 +38,10 @@ final class CallbackListener: Sendable {
     /// Runs until the task is cancelled.
     func run() async throws {
         let router = Router()
-        router.post("/v1/callbacks/wechatpay") { request, _ -> Response in
+        router.post(RouterPath(Self.path)) { request, _ -> Response in
             await self.respond(request)
         }
-        var hbLogger = logger
-        hbLogger.logLevel = .warning
-        let app = Application(
-            router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(10))),
-            configuration: .init(
-                address: .hostname(address.host, port: address.port),
-                serverName: nil,
-                availableConnectionsDelegate: MaximumAvailableConnections(Self.maxConnections)
-            ),
-            onServerRunning: { [logger, address] channel in
-                logger.notice(
-                    "listening for WeChat Pay callbacks on \(address.host):\(address.port)\(Self.path)",
-                    metadata: ["CALLBACKS_LISTEN": "\(channel.localAddress?.description ?? "")"]
-                )
-            },
-            logger: hbLogger
-        )
-        try await app.run()
+        try await listener.run(router)
     }
 
     private func respond(_ request: Request) async -> Response {

@@ -25,6 +25,11 @@ extension JobRunner {
     }
 
     /// Job counts by status, for `status`.
+    /// Jobs by "step status", for `/metrics`.
+    func stepCounts() -> [String: Int] {
+        Dictionary(grouping: jobs.values) { "\($0.step.rawValue) \($0.status.rawValue)" }.mapValues(\.count)
+    }
+
     func counts() -> (plans: [String: Int], jobs: [String: Int]) {
         (
             Dictionary(grouping: plans.values, by: \.state.status.rawValue).mapValues(\.count),

@@ -4,12 +4,23 @@ import PosrevokeCore
 /// with the drivers of every reloaded config.
 extension Daemon {
     func startPoll(_ launch: PollTimetable.Launch) {
-        if !launcher.start(launch) { scheduler.onQueue { $0.completed(launch.terminal) } }
+        guard launcher.start(launch) else {
+            scheduler.onQueue { $0.completed(launch.terminal) }
+            return
+        }
+        metrics?.pollStarted(lateness: launch.lateness)
     }
 
     /// A launcher with the running config's `drivers`; feedback is asked again of every terminal.
     func rebuildLauncher(drivers: [String: any TerminalDriver]) {
-        launcher = PollLauncher(config: config, drivers: drivers, inventory: inventory, engine: engine, clock: clock)
+        launcher = PollLauncher(
+            config: config,
+            drivers: drivers,
+            inventory: inventory,
+            engine: engine,
+            clock: clock,
+            metrics: metrics
+        )
         inventory.clearFeedbackUnsupported()
     }
 

@@ -41,8 +41,11 @@ extension Daemon {
                 terminals: config.terminals.count
             )
         }
-        if candidate.callbacks.listen != config.callbacks.listen {
-            logger.warning("callbacks.listen changed; the listener moves at the next restart, not at a reload")
+        for (name, before, after) in [
+            ("callbacks.listen", config.callbacks.listen, candidate.callbacks.listen),
+            ("metrics.listen", config.metrics.listen, candidate.metrics.listen),
+        ] where before != after {
+            logger.warning("\(name) changed; the listener moves at the next restart, not at a reload")
         }
         let previous = Set(config.terminals.map(\.id))
         let after = Set(candidate.terminals.map(\.id))
@@ -66,6 +69,7 @@ extension Daemon {
         let intervals = intervals()
         scheduler.onQueue { $0.reconcile(intervals: intervals, maxConcurrent: candidate.polling.maxConcurrent) }
         reloadState = "last reload ok"
+        configLoadedAt = Date()
         let change = "\(after.subtracting(previous).count) added, \(previous.subtracting(after).count) removed"
         logger.notice(
             "config reloaded: \(after.count) terminals (\(change))",

@@ -54,6 +54,10 @@ public final class Daemon: @unchecked Sendable {
     private var signalSources: [any DispatchSourceSignal] = []
     private var timers: [any DispatchSourceTimer] = []
     var reloadState = "last reload ok"
+    /// When the config in force was read (at start or by the last reload applied); loop only.
+    var configLoadedAt = Date()
+    /// With `metrics.listen`: polls record into it as they finish; `/metrics` reads the rest when scraped.
+    let metrics: DaemonMetrics?
     /// Poll loop only.
     var phase = DaemonPhase.starting
 
@@ -65,6 +69,8 @@ public final class Daemon: @unchecked Sendable {
         loopExecutor = QueueExecutor(queue: loop)
         config = try ConfigParser.load(path: options.configPath)
         simulatedCount = Self.simulated(config)
+        let metrics = config.metrics.listen == nil ? nil : DaemonMetrics()
+        self.metrics = metrics
         let directory = StatePaths.stateDirectory(flag: options.stateDirectory, config: config)
         lock = try StateLock(directory: directory)
         store = try StateStore(directory: directory)
@@ -130,7 +136,14 @@ public final class Daemon: @unchecked Sendable {
         callbacks = config.callbacks.listen.map {
             CallbackListener(listen: $0, engine: engine, runner: runner, clock: clock, logger: logger)
         }
-        launcher = PollLauncher(config: config, drivers: drivers, inventory: inventory, engine: engine, clock: clock)
+        launcher = PollLauncher(
+            config: config,
+            drivers: drivers,
+            inventory: inventory,
+            engine: engine,
+            clock: clock,
+            metrics: metrics
+        )
         let loaded =
             "\(snapshot.cursors.count) cursors, \(snapshot.alerts.count) alerts, "
             + "\(snapshot.outboxCount) unsent announcements"
@@ -166,6 +179,24 @@ public final class Daemon: @unchecked Sendable {
             exit(1)
         }
         runner.start()
+        if let metrics, let listen = config.metrics.listen {
+            let endpoint = MetricsEndpoint(
+                listener: HTTPListener(
+                    listen: listen,
+                    name: "Prometheus scrapes at \(MetricsEndpoint.path)",
+                    logger: logger
+                ),
+                metrics: metrics
+            ) { [unowned self] in self.metricsSnapshot() }
+            Task { [logger] in
+                do {
+                    try await endpoint.run()
+                } catch {
+                    logger.critical("cannot serve metrics on \(listen): \(error)")
+                    exit(1)
+                }
+            }
+        }
         if let callbacks, let listen = config.callbacks.listen {
             Task { [logger] in
                 do {

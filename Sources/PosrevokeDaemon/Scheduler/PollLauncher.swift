@@ -9,14 +9,17 @@ struct PollLauncher: Sendable {
     private let clock: SystemClock
     private let unreachableAfter: Int
     private let feedbackInterval: Duration
+    private let metrics: DaemonMetrics?
 
     init(
         config: DaemonConfig,
         drivers: [String: any TerminalDriver],
         inventory: Inventory,
         engine: Engine,
-        clock: SystemClock
+        clock: SystemClock,
+        metrics: DaemonMetrics? = nil
     ) {
+        self.metrics = metrics
         pollers = drivers.mapValues {
             var poller = Poller(driver: $0, timeout: config.polling.timeout, pageLimit: config.polling.pageLimit)
             poller.feedbackPageLimit = config.feedback.pageLimit
@@ -41,10 +44,13 @@ struct PollLauncher: Sendable {
             now: clock.nanoseconds(),
             interval: feedbackInterval
         )
-        let (engine, inventory) = (self.engine, self.inventory)
+        let (engine, inventory, metrics, clock) = (self.engine, self.inventory, self.metrics, self.clock)
         Task {
+            let started = clock.nanoseconds()
             let result = await poller.poll(terminal, after: cursor, feedbackAfter: feedbackCursor)
-            inventory.recordPoll(terminal.id, succeeded: (try? result.page.get()) != nil)
+            let succeeded = (try? result.page.get()) != nil
+            metrics?.pollFinished(ok: succeeded, nanoseconds: clock.nanoseconds() &- started)
+            inventory.recordPoll(terminal.id, succeeded: succeeded)
             engine.submit(result)
         }
         return true

@@ -52,6 +52,8 @@ import Testing
                 "stores[1].wechatpay_sub_mchid: is also store 's-1''s"
             ),
             ("callbacks: {listen: \"127.0.0.1\"}", "callbacks.listen: must be host:port"),
+            ("metrics: {listen: \":9469\"}", "metrics.listen: must be host:port"),
+            ("metrics: {listen: \"127.0.0.1:0\"}", "metrics.listen: must be host:port"),
             ("callbacks: {listen: \"127.0.0.1:8480\"}", "callbacks.listen: callbacks come from WeChat Pay"),
         ]
     )
