@@ -5,6 +5,7 @@ public enum ControlCommand: String, CaseIterable, Sendable {
     case reload
     case terminalsList = "terminals.list"
     case terminalsShow = "terminals.show"
+    case terminalsImport = "terminals.import"
     case alertsList = "alerts.list"
     case alertsAck = "alerts.ack"
     case alertsSilence = "alerts.silence"
@@ -42,7 +43,8 @@ public enum ControlCommand: String, CaseIterable, Sendable {
             .plansCancel, .jobsConfirm, .jobsRetry, .jobsCancel, .jobsRunNow, .jobsPause, .jobsResume, .feedbackAdd,
             .feedbackImport, .feedbackDigest, .authorizationsImport, .billsFetch:
             true
-        case .status, .terminalsList, .terminalsShow, .alertsList, .alertsSilences, .plansList, .plansShow, .jobsList,
+        case .status, .terminalsList, .terminalsShow, .terminalsImport, .alertsList, .alertsSilences, .plansList,
+            .plansShow, .jobsList,
             .jobsShow, .feedbackReport, .backupsVerify, .authorizationsList, .platformCheck:
             false
         }

@@ -7,7 +7,8 @@ import Synchronization
 
 /// `posrevoke-sim`: the simulated fleet and payment platform behind real sockets. Every terminal of the config file
 /// answers the terminal-agent protocol v1 at `http://HOST:PORT/t/{terminal}/v1/...` and its payment counters at
-/// `/metrics/{terminal}`; with a signing key, the platform API answers at `/platform/{provider}/v3/payscore/...`.
+/// `/metrics/{terminal}`; with a signing key, the platform API answers at `/platform/{provider}/v3/payscore/...`;
+/// with `--paxstore`, the PAXSTORE TMS's open API answers at `/tms/paxstore/v1/3rdsys/...`.
 @main
 struct PosrevokeSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,10 +24,19 @@ struct PosrevokeSim: AsyncParsableCommand {
             (POSREVOKE-HMAC-SHA256), with a timestamp within 300 s and a fresh nonce, or it is answered \
             401 SIGN_ERROR. Without the option those paths answer 404.
 
+            With --paxstore DIR, PAXSTORE's third-party-system API is served at /tms/paxstore/v1/3rdsys/... for \
+            the config's terminals (serial number: serial_no, or SN-{id}), played by simulation.tms: push tasks \
+            that terminals apply after task_delay (a parameter push switches credit-score pay), a rate limit with \
+            X-RateLimit-* headers, the key locked after 20 authentication failures, injected 429s, 500s and lost \
+            answers. Requests are signed with the access key POSREVOKESIM0001 and the secret made (or kept) in \
+            DIR/paxstore-secret; DIR/tms.yaml is the tms: section for posrevoked, and --inventory-out then names \
+            tms: paxstore and serial_no for each terminal. GET /tms/paxstore/_stats answers its counters.
+
             When it listens it prints "posrevoke-sim ready: http://HOST:PORT (N terminals)", and the \
             --inventory-out file is written by then. It stops on SIGTERM or SIGINT and, with the platform on, \
             prints how many platform requests it answered with each status, one status and count per pair \
-            (a 401 is a request refused for its signature).
+            (a 401 is a request refused for its signature); with --paxstore it prints \
+            "posrevoke-sim: paxstore: {stats as JSON}".
 
             See docs/terminal-agent-protocol.md and docs/platform-api.md.
             """
@@ -52,6 +62,15 @@ struct PosrevokeSim: AsyncParsableCommand {
             """
     )
     var realPlatforms: String?
+
+    @Option(
+        name: .long,
+        help: """
+            Serve the PAXSTORE TMS open API at /tms/paxstore, with its secret made (or kept) in this directory, \
+            which also gets tms.yaml for posrevoked.
+            """
+    )
+    var paxstore: String?
 
     @Flag(name: .long, help: "WeChat Pay signs with platform certificates instead of a public key.")
     var wechatpayCertificates = false
@@ -108,6 +127,21 @@ struct PosrevokeSim: AsyncParsableCommand {
         } catch {
             throw ValidationError("--real-platforms: \(error)")
         }
+        let paxstoreFiles: PaxstoreFiles?
+        do {
+            paxstoreFiles = try paxstore.map { try PaxstoreFiles(directory: $0) }
+        } catch {
+            throw ValidationError("--paxstore: \(error)")
+        }
+        let simulatedPaxstore = paxstoreFiles.map {
+            SimulatedPaxstore(
+                simulation: settings.simulation,
+                terminals: settings.terminals,
+                fleet: fleet,
+                accessKey: PaxstoreFiles.accessKey,
+                secret: $0.secret
+            )
+        }
         let routes = SimRouter(
             agents: AgentRoutes(
                 fleet: fleet,
@@ -133,7 +167,8 @@ struct PosrevokeSim: AsyncParsableCommand {
             alipay: try keys.map {
                 try AlipayRoutes(keys: $0, platform: simulated, settings: settings.platform.simulation)
             },
-            metrics: MetricsRoutes(fleet: fleet)
+            metrics: MetricsRoutes(fleet: fleet),
+            paxstore: simulatedPaxstore.map { PaxstoreRoutes(paxstore: $0) }
         )
         if let callbacksURL {
             guard let wechatPay = routes.wechatPay else {
@@ -167,10 +202,22 @@ struct PosrevokeSim: AsyncParsableCommand {
                             FileHandle.standardError.write(Data("cannot write the platform files: \(error)\n".utf8))
                         }
                     }
+                    if let paxstoreFiles {
+                        do {
+                            try paxstoreFiles.writeFragment(base: base)
+                        } catch {
+                            FileHandle.standardError.write(Data("cannot write the PAXSTORE files: \(error)\n".utf8))
+                        }
+                    }
                     if let inventoryOut {
                         do {
-                            try Inventory.yaml(settings.terminals, base: base, tokenFile: tokenFile)
-                                .write(toFile: inventoryOut, atomically: true, encoding: .utf8)
+                            try Inventory.yaml(
+                                settings.terminals,
+                                base: base,
+                                tokenFile: tokenFile,
+                                paxstore: paxstoreFiles != nil
+                            )
+                            .write(toFile: inventoryOut, atomically: true, encoding: .utf8)
                         } catch {
                             FileHandle.standardError.write(Data("cannot write \(inventoryOut): \(error)\n".utf8))
                         }
@@ -179,6 +226,15 @@ struct PosrevokeSim: AsyncParsableCommand {
                 }
             }
             group.addTask { await signals.wait() }
+            if let simulatedPaxstore {
+                // Tasks take effect on time even when the daemon does not ask about them.
+                group.addTask {
+                    while true {
+                        simulatedPaxstore.settle(now: Date())
+                        try await Task.sleep(for: .seconds(1))
+                    }
+                }
+            }
             if let every = callbacksEvery, every > 0, let sender = routes.wechatPay?.callbacks.withLock({ $0 }) {
                 group.addTask {
                     await sender.play(every: .milliseconds(Int64(every * 1000)))
@@ -197,6 +253,10 @@ struct PosrevokeSim: AsyncParsableCommand {
 
                 """
             FileHandle.standardOutput.write(Data(summary.utf8))
+        }
+        if let simulatedPaxstore {
+            let line = "posrevoke-sim: paxstore: \(simulatedPaxstore.statsJSON(now: Date()))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
         }
     }
 
@@ -239,7 +299,8 @@ final class SignalStop: Sendable {
 
 /// The served terminals as a posrevoked terminals file.
 enum Inventory {
-    static func yaml(_ terminals: [Terminal], base: String, tokenFile: String?) -> String {
+    /// `paxstore`: each terminal is also named in the simulated PAXSTORE, by its serial number.
+    static func yaml(_ terminals: [Terminal], base: String, tokenFile: String?, paxstore: Bool = false) -> String {
         var lines = [
             "# Written by posrevoke-sim: its terminals, reached over HTTP. Name this file in",
             "# terminals_file: of a posrevoked config.",
@@ -252,6 +313,9 @@ enum Inventory {
             if let tokenFile { fields += ["token_file: \"\(tokenFile)\"", "allow_plain_http: true"] }
             if !terminal.tags.isEmpty { fields.append("tags: [\(terminal.tags.joined(separator: ", "))]") }
             if let device = terminal.deviceInfo { fields.append("device_info: \(device)") }
+            if paxstore {
+                fields += ["tms: paxstore", "serial_no: \"\(SimulatedPaxstore.serialNo(of: terminal))\""]
+            }
             let providers = terminal.providers.sorted { $0.key < $1.key }.map { provider, state in
                 let cutover = state.cutover.map { ", cutover: \($0.formatted(.iso8601))" } ?? ""
                 return "\(provider.rawValue): {state: \(state.state.rawValue)\(cutover)}"

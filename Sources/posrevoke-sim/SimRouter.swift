@@ -13,15 +13,35 @@ struct SimReply: Sendable {
 }
 
 /// Sends each request to the part of the simulator that serves it: terminals under `/t/`, the payment platform
-/// under `/platform/`, Prometheus metrics under `/metrics/`.
+/// under `/platform/`, Prometheus metrics under `/metrics/`, the PAXSTORE TMS under `/tms/paxstore/`.
 struct SimRouter: Sendable {
     let agents: AgentRoutes
     let platform: PlatformRoutes?
     var wechatPay: WeChatPayRoutes? = nil
     var alipay: AlipayRoutes? = nil
     let metrics: MetricsRoutes
+    var paxstore: PaxstoreRoutes? = nil
 
-    func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> SimReply {
+    /// `signature`: the request's `signature` header, which only PAXSTORE requests carry.
+    func handle(
+        method: String,
+        uri: String,
+        authorization: String?,
+        signature: String? = nil,
+        body: Data,
+        now: Date
+    ) -> SimReply {
+        if uri == PaxstoreRoutes.prefix || uri.hasPrefix(PaxstoreRoutes.prefix + "/")
+            || uri.hasPrefix(PaxstoreRoutes.prefix + "?")
+        {
+            guard let paxstore else {
+                return PaxstoreRoutes.failure(
+                    404,
+                    "the PAXSTORE simulator is off: start posrevoke-sim with --paxstore DIR"
+                )
+            }
+            return paxstore.handle(method: method, uri: uri, signature: signature, body: body, now: now)
+        }
         if uri.hasPrefix(WeChatPayRoutes.prefix + "/") || uri.hasPrefix(AlipayRoutes.prefix + "/") {
             let route: SimReply? =
                 uri.hasPrefix(WeChatPayRoutes.prefix)

@@ -60,6 +60,7 @@ struct SimServer: Sendable {
                             method: request.method.rawValue,
                             uri: request.uri,
                             authorization: request.headers.first(name: "authorization"),
+                            signature: request.headers.first(name: "signature"),
                             body: Data(body.readableBytesView),
                             now: Date()
                         )

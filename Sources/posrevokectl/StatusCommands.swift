@@ -104,8 +104,8 @@ struct Backups: ParsableCommand {
 
 struct Terminals: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List terminals or show one.",
-        subcommands: [List.self, Show.self]
+        abstract: "List terminals or show one, or write an inventory from the TMS.",
+        subcommands: [List.self, Show.self, Import.self]
     )
 
     struct List: ParsableCommand {

@@ -27,8 +27,13 @@ struct Connection: ParsableArguments {
     var json = false
 
     /// Sends a request; exits 1 with the daemon's error when it refuses.
-    func call(_ command: ControlCommand, _ args: [String: String] = [:], body: String? = nil) -> ControlResponse {
-        let client = ControlClient(path: socket ?? ControlCoding.defaultSocketPath())
+    func call(
+        _ command: ControlCommand,
+        _ args: [String: String] = [:],
+        body: String? = nil,
+        timeout: TimeInterval = 30
+    ) -> ControlResponse {
+        let client = ControlClient(path: socket ?? ControlCoding.defaultSocketPath(), timeout: timeout)
         do {
             let response = try client.send(ControlRequest(command, args: args, body: body))
             guard response.ok else { Output.fail(response.error ?? "the daemon refused the request") }

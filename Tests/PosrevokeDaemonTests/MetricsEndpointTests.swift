@@ -115,6 +115,7 @@ struct MetricsEndpointTests {
             "posrevoke_poll_lateness_seconds_bucket", "posrevoke_polls_skipped_total", "posrevoke_jobs",
             "posrevoke_outbox_entries", "posrevoke_journal_entries_dropped_total", "posrevoke_platform_calls_total",
             "posrevoke_callbacks_total", "posrevoke_config_last_reload_successful", "posrevoke_terminals",
+            "posrevoke_tms_calls_total",
         ]
         for panel in panels {
             let targets = panel["targets"] as? [[String: Any]] ?? []

@@ -211,13 +211,13 @@ _posrevokectl_terminals() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|show)
+    list|show|import)
         # Offer subcommand argument completions
         "_posrevokectl_terminals_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list show' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show import' -- "${cur}"))
         ;;
     esac
 }
@@ -247,6 +247,36 @@ _posrevokectl_terminals_show() {
     # Offer option value completions
     case "${prev}" in
     '--socket')
+        return
+        ;;
+    esac
+}
+
+_posrevokectl_terminals_import() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=(--provider)
+    non_repeating_options=(--socket --from --merchant --reseller --stores)
+    __posrevokectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--merchant')
+        return
+        ;;
+    '--reseller')
+        return
+        ;;
+    '--stores')
+        return
+        ;;
+    '--provider')
         return
         ;;
     esac

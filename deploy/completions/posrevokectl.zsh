@@ -50,7 +50,7 @@ _posrevokectl() {
     command)
         local -ar subcommands=(
             'status:Show what the daemon is doing.'
-            'terminals:List terminals or show one.'
+            'terminals:List terminals or show one, or write an inventory from the TMS.'
             'alerts:List, acknowledge or silence alerts; list and lift silences.'
             'plans:Create and steer cancellation plans.'
             'jobs:Inspect and steer jobs.'
@@ -101,12 +101,13 @@ _posrevokectl_terminals() {
         local -ar subcommands=(
             'list:List every terminal with its cancellation state.'
             'show:Show one terminal.'
+            'import:Write a terminals file from the TMS'\''s terminal list (active terminals).'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        list|show)
+        list|show|import)
             "_posrevokectl_terminals_${words[1]}" && ret=0
             ;;
         esac
@@ -134,6 +135,23 @@ _posrevokectl_terminals_show() {
         '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
         '--json[Print the daemon'\''s JSON instead of a table.]'
         ':id:'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_posrevokectl_terminals_import() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s control socket (default\: $RUNTIME_DIRECTORY/control.sock, else /run/posrevoke/control.sock).]:socket:'
+        '--json[Print the daemon'\''s JSON instead of a table.]'
+        '--from[The TMS to read (paxstore).]:from:'
+        '--merchant[Only this merchant'\''s terminals.]:merchant:'
+        '--reseller[Only this reseller'\''s terminals.]:reseller:'
+        '--stores[A YAML file mapping merchant names to store ids (`Merchant name\: store-id`).]:stores:'
+        '--provider[The credit providers each terminal offers (default\: all).]:provider:'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0

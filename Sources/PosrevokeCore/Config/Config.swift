@@ -14,6 +14,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public var bills = BillsSection()
     public var callbacks = CallbacksSection()
     public var metrics = MetricsSection()
+    public var tms = TMSSection()
     public var plans: [PlanConfig] = []
     public var stores: [StoreConfig] = []
     public var terminals: [Terminal] = []
@@ -125,6 +126,7 @@ public struct SimulationSection: Sendable, Equatable {
     /// Feedback entries each terminal's customers and cashiers leave per hour.
     public var feedbackPerHour = 2.0
     public var scenario = ScenarioConfig()
+    public var tms = TMSSimulationConfig()
     public init() {}
 }
 

@@ -6,7 +6,10 @@ import Yams
 /// Unknown keys are errors: a typo in a threshold must never fall back silently to the default.
 public enum ConfigParser {
     /// The drivers a terminal may name.
-    public static let knownDrivers = ["simulated", "agent"]
+    /// `tms`: the terminal has no agent; its commands go to its TMS, and it is reachable when the TMS says it is
+    /// online (its payments are seen only in the platform's bills).
+    public static let knownDrivers = ["simulated", "agent", "tms"]
+    public static let knownTMS = ["paxstore"]
 
     /// - Parameter directory: where a relative `terminals_file` is looked for (the config file's directory).
     public static func parse(yaml: String, directory: String? = nil) throws(ConfigErrors) -> DaemonConfig {
@@ -107,7 +110,7 @@ public enum ConfigParser {
     private static func read(_ root: Node, into config: inout DaemonConfig, _ reader: NodeReader) {
         let sections = [
             "daemon", "polling", "detection", "alerts", "store", "simulation", "jobs", "platform", "feedback", "bills",
-            "callbacks", "metrics", "plans", "stores", "terminals", "terminals_file",
+            "callbacks", "metrics", "tms", "plans", "stores", "terminals", "terminals_file",
         ]
         guard let map = reader.mapping(root, "", keys: sections) else { return }
         if let node = map["daemon"] { readDaemon(node, &config.daemon, reader) }
@@ -122,6 +125,7 @@ public enum ConfigParser {
         if let node = map["bills"] { EvidenceReader.readBills(node, &config.bills, reader) }
         if let node = map["callbacks"] { EvidenceReader.readCallbacks(node, &config.callbacks, reader) }
         if let node = map["metrics"] { readMetrics(node, &config.metrics, reader) }
+        if let node = map["tms"] { TMSReader.read(node, &config.tms, reader) }
         if let node = map["plans"] { config.plans = JobsReader.readPlans(node, reader) }
         if let node = map["stores"] { config.stores = EvidenceReader.readStores(node, reader) }
         if let node = map["terminals"] {
@@ -280,7 +284,7 @@ public enum ConfigParser {
 
     private static func readSimulation(_ node: Node, _ section: inout SimulationSection, _ reader: NodeReader) {
         let path = "simulation"
-        let keys = ["seed", "transactions_per_minute", "credit_pay_share", "feedback_per_hour", "scenario"]
+        let keys = ["seed", "transactions_per_minute", "credit_pay_share", "feedback_per_hour", "scenario", "tms"]
         guard let fields = reader.mapping(node, path, keys: keys) else { return }
         assign(&section.seed, fields["seed"]) { reader.int($0, "\(path).seed", min: 0).map(UInt64.init) }
         assign(&section.transactionsPerMinute, fields["transactions_per_minute"]) {
@@ -293,6 +297,7 @@ public enum ConfigParser {
             reader.double($0, "\(path).feedback_per_hour", min: 0, max: 3600)
         }
         if let child = fields["scenario"] { ScenarioReader.read(child, "\(path).scenario", &section.scenario, reader) }
+        if let child = fields["tms"] { TMSReader.readSimulation(child, "\(path).tms", &section.tms, reader) }
     }
 
     /// Checks that need the whole file: references between sections and duplicate ids.
@@ -303,6 +308,7 @@ public enum ConfigParser {
         }
         let stores = Set(config.terminals.map(\.store))
         EvidenceReader.crossCheck(config, stores: stores, reader)
+        TMSReader.crossCheck(config, reader)
         let scenario = config.simulation.scenario
         for (index, id) in scenario.missedUpdate.enumerated() where !seen.contains(id) {
             reader.report("simulation.scenario.missed_update[\(index)]", nil, "unknown terminal '\(id)'")

@@ -18,7 +18,7 @@ enum TerminalReader {
     ) -> Terminal? {
         let keys = [
             "id", "store", "tags", "driver", "poll_interval", "providers", "url", "token_file", "allow_plain_http",
-            "device_info",
+            "device_info", "tms", "serial_no",
         ]
         guard let fields = reader.mapping(node, path, keys: keys) else { return nil }
         guard let idNode = fields["id"] else {
@@ -65,6 +65,30 @@ enum TerminalReader {
             } else {
                 terminal.deviceInfo = device
             }
+        }
+        if let child = fields["tms"], let tms = reader.string(child, "\(path).tms") {
+            if ConfigParser.knownTMS.contains(tms) {
+                terminal.tms = tms
+            } else {
+                reader.report(
+                    "\(path).tms",
+                    child,
+                    "unknown TMS '\(tms)' (known: \(ConfigParser.knownTMS.joined(separator: ", ")))"
+                )
+            }
+        }
+        if let child = fields["serial_no"], let serial = reader.string(child, "\(path).serial_no") {
+            if serial.count > 64 || !serial.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                reader.report("\(path).serial_no", child, "must be the terminal's serial number (letters, digits, -)")
+            } else {
+                terminal.serialNo = serial
+            }
+        }
+        if terminal.tms != nil, fields["serial_no"] == nil {
+            reader.report("\(path).serial_no", node, "is required with tms: the TMS knows the terminal by it")
+        }
+        if terminal.driver == "tms", fields["tms"] == nil {
+            reader.report("\(path).tms", node, "is required for driver: tms")
         }
         assign(&terminal.allowPlainHTTP, fields["allow_plain_http"]) { reader.bool($0, "\(path).allow_plain_http") }
         if terminal.driver == "agent", fields["url"] == nil {

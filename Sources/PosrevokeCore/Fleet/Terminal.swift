@@ -41,6 +41,10 @@ public struct Terminal: Sendable, Equatable, Identifiable {
     /// The device id the terminal sends with its WeChat Pay payments (`device_info`), when it is not its id: the
     /// trade bill's 设备号 names the terminal by either.
     public var deviceInfo: String?
+    /// `tms: paxstore`: the terminal-management system that carries this terminal's commands, and the serial
+    /// number it knows the terminal by.
+    public var tms: String?
+    public var serialNo: String?
 
     public init(
         id: String,

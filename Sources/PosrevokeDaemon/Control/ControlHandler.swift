@@ -135,6 +135,15 @@ extension Daemon {
             return try .success(store.authorizationCounts())
         case .platformCheck:
             return try .success(checkPlatforms())
+        case .terminalsImport:
+            let value = { (name: String) in args[name].flatMap { $0.isEmpty ? nil : $0 } }
+            return try .success(
+                importTerminals(
+                    from: value("from") ?? "paxstore",
+                    merchant: value("merchant"),
+                    reseller: value("reseller")
+                )
+            )
         case .billsFetch:
             return try .success(bills.fetchNow(date: args["date"].flatMap { $0.isEmpty ? nil : $0 }))
         case .reload:

@@ -19,6 +19,8 @@ public protocol TerminalDriver: Sendable {
     func selftest(on terminal: Terminal) async throws -> SelftestResult
     /// The terminal's open orders of `provider`, or nil when it does not list them.
     func openOrders(_ provider: CreditProvider, on terminal: Terminal) async throws -> [String]?
+    /// Uninstalls the provider's plugin software; `unsupported` where nothing is configured to uninstall.
+    func removeProviderSoftware(_ provider: CreditProvider, on terminal: Terminal) async throws
     /// True when every call ends by the poll timeout on its own, so the poller need not race it against a timer.
     var enforcesTimeouts: Bool { get }
 }
@@ -61,6 +63,12 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     case rejected(status: Int, code: String, message: String)
     /// The terminal's credential file is missing, unreadable, open to others or not a valid token.
     case credential(String)
+    /// Over a rate limit: try again after `retryAfter`, not before.
+    case throttled(String, retryAfter: Duration)
+    /// The command was accepted and is under way (a TMS push the terminal has not applied yet): ask again later.
+    case pending(String)
+    /// Refused in a way that repeating cannot mend (a key the TMS refuses, a terminal it does not know).
+    case permanent(String)
 
     public var description: String {
         switch self {
@@ -71,6 +79,8 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
         case .timedOut(let limit): "no answer within \(DurationText.format(limit))"
         case .unsupported(let what): "not supported by this driver: \(what)"
         case .credential(let what): "credential error: \(what)"
+        case .throttled(let what, let after): "\(what); retrying in \(DurationText.format(after))"
+        case .pending(let what), .permanent(let what): what
         }
     }
 }
@@ -100,5 +110,9 @@ extension TerminalDriver {
 
     public func selftest(on terminal: Terminal) async throws -> SelftestResult {
         throw DriverError.unsupported("self-test")
+    }
+
+    public func removeProviderSoftware(_ provider: CreditProvider, on terminal: Terminal) async throws {
+        throw DriverError.unsupported("uninstalling \(provider.rawValue) software")
     }
 }

@@ -74,15 +74,7 @@ final class TradeBills: Sendable {
         guard start <= clock.now() else {
             throw ControlError("\(day) has not begun yet in \(config.bills.timeZone.identifier)")
         }
-        let report = Mutex<BillReport?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let result = await self.fetch(date: day, config: config, client: client)
-            report.withLock { $0 = result }
-            done.signal()
-        }
-        done.wait()
-        return report.withLock { $0 } ?? BillReport(date: day, outcome: .failed)
+        return waitForResult { await self.fetch(date: day, config: config, client: client) }
     }
 
     /// Downloads, checks and reads one day's bill, and records what it found.

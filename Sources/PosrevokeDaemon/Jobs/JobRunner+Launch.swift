@@ -15,7 +15,7 @@ extension JobRunner {
         running.insert(job.id)
         guard let plan = plans[job.plan],
             let terminal = engine.sync({ engine in engine.terminal(job.terminal) }),
-            let driver = drivers[terminal.driver], let platform = platforms[job.provider]
+            let driver = DriverFactory.commandDriver(for: terminal, in: drivers), let platform = platforms[job.provider]
         else {
             async { $0.finish(job.id, .retry(error: "terminal, driver or platform is not configured")) }
             return

@@ -30,12 +30,16 @@ struct StepExecutor: Sendable {
             return error.retryable
                 ? .retry(error: error.description, after: error.retryAfter) : .permanent(error: error.description)
         } catch let error as DriverError {
-            if case .unsupported(let what) = error {
+            switch error {
+            case .unsupported(let what):
                 return .gate(
                     reason: "the terminal's driver cannot do this (\(what)); do it by hand, then confirm the job"
                 )
+            case .throttled(_, let after): return .retry(error: error.description, after: after)
+            case .pending(let what): return .wait(until: now.addingTimeInterval(5), note: what)
+            case .permanent(let what): return .permanent(error: what)
+            default: return .retry(error: error.description)
             }
-            return .retry(error: error.description)
         } catch {
             return .retry(error: "\(error)")
         }
@@ -148,6 +152,12 @@ struct StepExecutor: Sendable {
             }
             return .done(context: unbindContext(scope))
         case .removeHardware:
+            do {
+                try await driver.removeProviderSoftware(job.provider, on: terminal)
+                return .done(context: ["software": "uninstalled"])
+            } catch DriverError.unsupported {
+                // Nothing to uninstall remotely: the hardware is removed by hand, and seen gone.
+            }
             let status = try await driver.status(of: terminal)
             let attached = status.peripherals.filter { $0.hasPrefix(job.provider.rawValue) }
             guard attached.isEmpty else {
@@ -212,7 +222,9 @@ struct StepExecutor: Sendable {
         let enabled = status.paymentMethods.contains {
             $0.method == .creditScorePay && $0.provider == job.provider.rawValue && $0.enabled
         }
-        guard enabled == wantEnabled else {
+        // A terminal known only to its TMS cannot say which methods it takes: the TMS confirmed the parameter push
+        // (close-service or reenable waited for it), and that is what it can tell.
+        guard enabled == wantEnabled || terminal.driver == "tms" else {
             return .retry(
                 error: "\(job.provider.rawValue) is still \(enabled ? "enabled" : "disabled") on the terminal"
             )

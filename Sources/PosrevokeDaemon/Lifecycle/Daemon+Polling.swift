@@ -32,7 +32,8 @@ extension Daemon {
             clock: clock,
             client: httpClient,
             timeout: config.polling.timeout,
-            commandLatency: config.simulation.scenario.commandLatency
+            commandLatency: config.simulation.scenario.commandLatency,
+            tms: config.tms
         )
     }
 

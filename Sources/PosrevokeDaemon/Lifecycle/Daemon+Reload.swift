@@ -53,6 +53,7 @@ extension Daemon {
         fleet.reconfigure(simulation: candidate.simulation, terminals: candidate.terminals)
         platform.reconfigure(candidate.platform.simulation)
         inventory.replace(candidate.terminals)
+        PaxstoreClient.resumeAll()
         let current = drivers()
         rebuildLauncher(drivers: current)
         engine.sync { engine in engine.apply(candidate) }

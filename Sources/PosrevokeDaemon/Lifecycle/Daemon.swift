@@ -107,7 +107,8 @@ public final class Daemon: @unchecked Sendable {
             clock: clock,
             client: httpClient,
             timeout: config.polling.timeout,
-            commandLatency: config.simulation.scenario.commandLatency
+            commandLatency: config.simulation.scenario.commandLatency,
+            tms: config.tms
         )
         do {
             runner = try JobRunner(

@@ -31,6 +31,7 @@ extension Daemon {
         }
         (snapshot.plans, snapshot.jobs) = runner.sync { runner in (runner.counts().plans, runner.stepCounts()) }
         snapshot.platformCalls = PlatformCalls.counts.withLock { $0 }
+        snapshot.tmsCalls = TMSCalls.counts.withLock { $0 }
         snapshot.callbacks = callbacks?.counts.withLock { $0 }
         return snapshot
     }

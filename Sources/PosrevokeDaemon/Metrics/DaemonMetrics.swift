@@ -111,15 +111,16 @@ final class DaemonMetrics: Sendable {
         for (status, count) in s.plans.sorted(by: { $0.key < $1.key }) {
             gauge("plans", "Plans by status.", [("status", status)], count)
         }
-        for (key, count) in s.platformCalls.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: " ").map(String.init)
-            guard parts.count == 2 else { continue }
-            total(
-                "platform_calls",
-                "Payment-platform calls by provider and outcome.",
-                [("provider", parts[0]), ("outcome", parts[1])],
-                count
-            )
+        for (name, help, label, counts) in [
+            ("platform_calls", "Payment-platform calls by provider and outcome.", "provider", s.platformCalls),
+            ("tms_calls", "Terminal-management-system calls by TMS and outcome.", "tms", s.tmsCalls),
+        ] {
+            // Keys are "who outcome".
+            for (key, count) in counts.sorted(by: { $0.key < $1.key }) {
+                let parts = key.split(separator: " ").map(String.init)
+                guard parts.count == 2 else { continue }
+                total(name, help, [(label, parts[0]), ("outcome", parts[1])], count)
+            }
         }
         if let callbacks = s.callbacks {
             let help = "Payment-platform callbacks by outcome."
@@ -180,6 +181,8 @@ struct MetricsSnapshot: Sendable {
     var plans: [String: Int] = [:]
     /// "provider outcome" → count.
     var platformCalls: [String: Int] = [:]
+    /// "tms outcome" → count.
+    var tmsCalls: [String: Int] = [:]
     var callbacks: CallbackCounts?
     var reloadOK = true
     var configLoadedAt = Date()

@@ -7,6 +7,7 @@ import PosrevokeCore
 enum Harness {
     static let targets = [
         "config", "agent", "control", "feedback-csv", "platform", "wechatpay", "alipay", "trade-bill", "callback",
+        "paxstore",
     ]
 
     static func callback(_ name: String) -> (@convention(c) (UnsafePointer<UInt8>, Int) -> Int32)? {
@@ -20,6 +21,7 @@ enum Harness {
         case "alipay": { Harness.run($0, $1, Harness.alipay) }
         case "trade-bill": { Harness.run($0, $1, Harness.tradeBill) }
         case "callback": { Harness.run($0, $1, Harness.callback) }
+        case "paxstore": { Harness.run($0, $1, Harness.paxstore) }
         default: nil
         }
     }
@@ -232,6 +234,33 @@ enum Harness {
             _ = try? answer.downloadTarget(baseURL: "https://api.mch.weixin.qq.com")
             _ = try? answer.check(data)
         }
+    }
+
+    /// One PAXSTORE answer, read as each call reads it; its terminals written as an inventory; the bytes also as
+    /// a `--stores` mapping file.
+    static func paxstore(_ data: Data) {
+        for status in [200, 400, 401, 429, 500] { _ = PaxstoreAnswer.classify(status: status, body: data) }
+        if let task = try? PaxstoreWire.decoder.decode(
+            PaxstoreWire.DataEnvelope<PaxstoreWire.TerminalApk>.self,
+            from: data
+        )
+        .data {
+            _ = PaxstorePushState(actionStatus: task.actionStatus, errorCode: task.errorCode)
+        }
+        _ = try? PaxstoreWire.decoder.decode(PaxstoreWire.DataEnvelope<PaxstoreWire.Network>.self, from: data)
+        if let page = try? PaxstoreWire.decoder.decode(
+            PaxstoreWire.PageEnvelope<PaxstoreWire.Terminal>.self,
+            from: data
+        ).pageInfo {
+            let options = TMSInventory.Options(stores: nil, providers: [.wechatPayscore], pollIntervalSeconds: 60)
+            if let text = try? TMSInventory.yaml(page.dataSet ?? [], options) {
+                // What the import writes must read back.
+                _ = try? ConfigParser.parse(
+                    yaml: "terminals:\n" + text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+                )
+            }
+        }
+        if let text = String(data: data, encoding: .utf8) { _ = try? TMSInventory.storeMapping(yaml: text) }
     }
 
     static let apiV3Key = "0123456789abcdefghijklmnopqrstuv"
