@@ -105,6 +105,7 @@ let package = Package(
                 "PosrevokeCore",
                 "PosrevokeDaemon",
                 "PosrevokeSimulation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

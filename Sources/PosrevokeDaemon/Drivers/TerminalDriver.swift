@@ -85,6 +85,17 @@ public enum DriverError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+extension DriverError {
+    /// A failure that asking again may mend: no answer, or a server error.
+    var isTransient: Bool {
+        switch self {
+        case .unreachable, .timedOut: true
+        case .rejected(let status, _, _): status >= 500
+        default: false
+        }
+    }
+}
+
 extension TerminalDriver {
     /// Terminals without a feedback screen have nothing to deliver.
     public func feedback(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> FeedbackPage {

@@ -37,13 +37,18 @@ struct TerminalImporter: Sendable {
         return TerminalImport(terminals: rows, totalCount: total, pollIntervalSeconds: (interval + 59) / 60 * 60)
     }
 
-    /// An import is worth waiting for: a page that meets a spent budget waits for the next window.
+    /// An import is worth waiting for: a page that meets a spent budget waits for the next window, and a page the
+    /// TMS failed to answer (5xx, no answer) is asked again, up to five times, 1, 2, 4 and 8 s apart.
     private func callWaiting(_ query: [(String, String)]) async throws -> (PaxstoreAnswer, Data) {
+        var failures = 0
         while true {
             do {
                 return try await client.call(.GET, "/terminals", query: query)
             } catch DriverError.throttled(_, let after) where after <= .seconds(600) {
                 try await Task.sleep(for: after)
+            } catch let error as DriverError where error.isTransient && failures < 4 {
+                try await Task.sleep(for: .seconds(1 << failures))
+                failures += 1
             }
         }
     }
