@@ -24,6 +24,37 @@ struct AgentDecodingTests {
         }
     }
 
+    @Test(
+        "an empty page read without a decoding pass says what the full decoder says",
+        arguments: [
+            "0", "7", "42", "9223372036854775807", "9223372036854775808", "007", "-1", "1e3", "4.0", "", "x",
+            "99999999999999999999",
+        ]
+    )
+    func emptyPageAgrees(number: String) {
+        let spaced = Data(#"{"transactions": [], "next_after": \#(number)}"#.utf8)
+        let short = ["0", "7", "42", "9223372036854775807"].contains(number)
+        #expect(AgentDecoding.emptyPage(spaced) == nil)
+        for compact in [
+            Data(#"{"transactions":[],"next_after":\#(number)}"#.utf8),
+            Data(#"{"next_after":\#(number),"transactions":[]}"#.utf8),
+        ] {
+            #expect(
+                (AgentDecoding.emptyPage(compact) != nil) == short,
+                "only plain in-range integers take the short way"
+            )
+            #expect(AgentDecoding.emptyPage(compact) == (short ? Int64(number) : nil))
+            for cursor: Int64 in [0, 7, 50] {
+                let quick = try? AgentDecoding.transactions(compact, after: cursor)
+                let full = try? AgentDecoding.transactions(spaced, after: cursor)
+                #expect(
+                    quick?.nextAfter == full?.nextAfter && quick?.transactions.isEmpty == full?.transactions.isEmpty
+                )
+                #expect(message(compact, after: cursor) == message(spaced, after: cursor))
+            }
+        }
+    }
+
     @Test("a good page decodes, with fractional RFC 3339 times and null optionals")
     func good() throws {
         let decoded = try AgentDecoding.transactions(page([(5, "a"), (7, "b")], nextAfter: 7), after: 4)

@@ -54,6 +54,10 @@ public enum AgentDecoding {
         limit: Int? = nil,
         now: Date? = nil
     ) throws(AgentProtocolError) -> TransactionPage {
+        if let nextAfter = emptyPage(data) {
+            try checkSequence([], nextAfter: nextAfter, after: cursor)
+            return TransactionPage(transactions: [], nextAfter: nextAfter)
+        }
         let wire = try decode(AgentWire.Transactions.self, from: data)
         try checkLength(wire.transactions.count, limit: limit, what: "transactions")
         try checkSequence(wire.transactions.map { ($0.seq, $0.id) }, nextAfter: wire.next_after, after: cursor)
@@ -159,6 +163,38 @@ public enum AgentDecoding {
             if seen.insert(number).inserted { numbers.append(number) }
         }
         return numbers
+    }
+
+    private static let emptyFirst = (Array(#"{"transactions":[],"next_after":"#.utf8), Array("}".utf8))
+    private static let cursorFirst = (Array(#"{"next_after":"#.utf8), Array(#","transactions":[]}"#.utf8))
+
+    /// Most polls find nothing new, and a full decoding pass was the largest part of the daemon's own work on
+    /// them: an empty page in compact form, either key first (`{"transactions":[],"next_after":N}` or
+    /// `{"next_after":N,"transactions":[]}`, N a JSON integer that fits 64 bits), is read here. Anything else
+    /// (spaces, a sign, leading zeros, more fields) returns nil and takes the full path, so both accept exactly the
+    /// same pages.
+    package static func emptyPage(_ data: Data) -> Int64? {
+        for (prefix, suffix) in [emptyFirst, cursorFirst] {
+            guard data.count > prefix.count + suffix.count, data.count <= prefix.count + suffix.count + 19,
+                data.starts(with: prefix), data.reversed().starts(with: suffix.reversed())
+            else { continue }
+            return integer(data.dropFirst(prefix.count).dropLast(suffix.count))
+        }
+        return nil
+    }
+
+    /// A JSON integer without sign or leading zeros that fits `Int64`, else nil.
+    private static func integer(_ digits: Data) -> Int64? {
+        guard let first = digits.first, first != UInt8(ascii: "0") || digits.count == 1 else { return nil }
+        var value: Int64 = 0
+        for digit in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowB) = shifted.addingReportingOverflow(Int64(digit &- UInt8(ascii: "0")))
+            guard !overflowA, !overflowB else { return nil }
+            value = sum
+        }
+        return value
     }
 
     /// A page longer than asked for would let one agent flood the store and the detectors in a single answer.

@@ -98,7 +98,7 @@ extension Engine {
     /// else the merchant as a whole.
     func callbackOwner(_ payload: PayScoreServiceEvent, merchantID: String) throws -> EvidenceAttribution.Owner {
         let attribution = EvidenceAttribution(
-            terminals: Array(terminals.values),
+            terminals: effectiveTerminals,
             stores: config.stores,
             provider: .wechatPayscore,
             merchantID: merchantID

@@ -6,7 +6,7 @@ extension Engine {
     /// Cutovers to judge feedback against: each terminal's (with its store), and each store's first.
     func feedbackCutovers() -> FeedbackCutovers {
         var cutovers = FeedbackCutovers()
-        for terminal in terminals.values {
+        for terminal in effectiveTerminals {
             guard let cutover = terminal.earliestCutover else { continue }
             cutovers.terminals[terminal.id] = (terminal.store, cutover)
             cutovers.stores[terminal.store] = min(cutovers.stores[terminal.store] ?? cutover, cutover)

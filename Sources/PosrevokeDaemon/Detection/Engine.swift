@@ -19,15 +19,14 @@ actor Engine: QueueActor {
     let logger: Logger
     let announcer: Announcer
     var config: DaemonConfig {
-        didSet { rebuildTerminals() }
+        didSet { terminalIndex = Self.index(config.terminals) }
     }
-    /// Cancellation states recorded by jobs; they override the inventory's.
-    var cutovers: [String: [CreditProvider: ProviderCancellation]] = [:] {
-        didSet { rebuildTerminals() }
-    }
-    /// The inventory with job-recorded cutovers applied: what the detectors judge against.
-    var terminals: [String: Terminal] = [:]
-    var detectors: [String: TerminalDetector]
+    /// Cancellation states recorded by jobs; they override the inventory's (see `terminal(_:)`).
+    var cutovers: [String: [CreditProvider: ProviderCancellation]] = [:]
+    var terminalIndex: [String: Int]
+    private(set) var detectors: [String: TerminalDetector]
+    /// The terminals whose detector is not quiet: with those that have alert records, all the clock can change.
+    private(set) var noisy: Set<String>
     var alerts: AlertBook
     var acks: Set<String>
     var silences: [Silence]
@@ -59,13 +58,14 @@ actor Engine: QueueActor {
         self.clock = clock
         self.logger = logger
         self.detectors = snapshot.detectors
+        self.noisy = Set(snapshot.detectors.lazy.filter { !$0.value.isQuiet }.map(\.key))
         self.alerts = AlertBook(records: snapshot.alerts)
         self.acks = snapshot.acks
         self.silences = snapshot.silences
         self.announcer = Announcer(logger: logger, store: store, settings: config.alerts)
         inventory.setCursors(snapshot.cursors)
         inventory.setFeedbackCursors(snapshot.feedbackCursors)
-        terminals = Self.effective(config.terminals, cutovers: [:])
+        terminalIndex = Self.index(config.terminals)
     }
 
     /// Hands over a poll result from any thread.
@@ -98,7 +98,7 @@ actor Engine: QueueActor {
                 // Transactions are deduplicated by the store first; the pure step judges what is new.
                 var observations: [(terminal: Terminal, observation: DetectionStep.Observation)] = []
                 for result in batch {
-                    guard let terminal = terminals[result.terminal] else { continue }
+                    guard let terminal = terminal(result.terminal) else { continue }
                     switch result.page {
                     case .success(let page):
                         let fresh = try StateStore.insertNew(
@@ -136,7 +136,7 @@ actor Engine: QueueActor {
                 for (terminal, detector) in output.detectors { try StateStore.saveDetector(terminal, detector, db) }
                 try StateStore.enqueue(output.alerts.announcements, db)
             }
-            detectors.merge(output.detectors) { $1 }
+            keep(output.detectors)
             self.alerts = alerts
             inventory.setCursors(cursors)
             inventory.setFeedbackCursors(feedbackCursors)
@@ -149,6 +149,20 @@ actor Engine: QueueActor {
             )
         }
         onCommitted?(batch.map(\.terminal))
+    }
+
+    /// Takes in changed detector memory, keeping `noisy` in step.
+    func keep(_ changed: [String: TerminalDetector]) {
+        detectors.merge(changed) { $1 }
+        for (terminal, detector) in changed {
+            if detector.isQuiet { noisy.remove(terminal) } else { noisy.insert(terminal) }
+        }
+    }
+
+    /// Forgets a removed terminal's detector memory.
+    func forgetDetector(_ terminal: String) {
+        detectors[terminal] = nil
+        noisy.remove(terminal)
     }
 
     /// Stores the feedback a poll brought back (new entries only) and returns the cursor to commit with it.

@@ -12,7 +12,7 @@ import PosrevokeCore
 /// Each call ends on its own: the client's deadline (`timeout`) covers the answer's head, the body is checked
 /// against the same deadline at every chunk, and the client's read timeout (`polling.timeout` at start) ends a
 /// body that stops coming, so a head just in time followed by silence takes up to twice `timeout`.
-struct AgentDriver: TerminalDriver {
+struct AgentDriver: TasklessPolling {
     let client: HTTPClient
     let timeout: Duration
     static let maxBody = 1 << 20
@@ -24,23 +24,43 @@ struct AgentDriver: TerminalDriver {
         return try checked { () throws(AgentProtocolError) in try AgentDecoding.status(data) }
     }
 
-    func transactions(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> TransactionPage {
-        let data = try await call(terminal, .GET, "/v1/transactions?after=\(cursor)&limit=\(limit)")
-        return try checked { () throws(AgentProtocolError) in
-            try AgentDecoding.transactions(data, after: cursor, limit: limit, now: Date())
+    func transactions(
+        of terminal: Terminal,
+        after cursor: Int64,
+        limit: Int,
+        completion: @escaping @Sendable (Result<TransactionPage, DriverError>) -> Void
+    ) {
+        start(terminal, .GET, "/v1/transactions?after=\(cursor)&limit=\(limit)") { answer in
+            completion(
+                answer.flatMap { data in
+                    Self.checked { () throws(AgentProtocolError) in
+                        try AgentDecoding.transactions(data, after: cursor, limit: limit, now: Date())
+                    }
+                }
+            )
         }
     }
 
-    func feedback(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> FeedbackPage {
-        let data: Data
-        do {
-            data = try await call(terminal, .GET, "/v1/feedback?after=\(cursor)&limit=\(limit)")
-        } catch DriverError.rejected(let status, _, _) where status == 404 {
-            // An agent without a feedback screen: not asked again until the next reload.
-            throw DriverError.unsupported("collecting feedback (the agent answers 404)")
-        }
-        return try checked { () throws(AgentProtocolError) in
-            try AgentDecoding.feedback(data, after: cursor, limit: limit, now: Date())
+    func feedback(
+        of terminal: Terminal,
+        after cursor: Int64,
+        limit: Int,
+        completion: @escaping @Sendable (Result<FeedbackPage, DriverError>) -> Void
+    ) {
+        start(terminal, .GET, "/v1/feedback?after=\(cursor)&limit=\(limit)") { answer in
+            switch answer {
+            case .failure(.rejected(let status, _, _)) where status == 404:
+                // An agent without a feedback screen: not asked again until the next reload.
+                completion(.failure(.unsupported("collecting feedback (the agent answers 404)")))
+            default:
+                completion(
+                    answer.flatMap { data in
+                        Self.checked { () throws(AgentProtocolError) in
+                            try AgentDecoding.feedback(data, after: cursor, limit: limit, now: Date())
+                        }
+                    }
+                )
+            }
         }
     }
 
@@ -113,54 +133,82 @@ struct AgentDriver: TerminalDriver {
         _ method: HTTPMethod,
         _ path: String,
         body: Data? = nil
-    ) async throws
-        -> Data
-    {
-        guard let base = terminal.url else { throw DriverError.unsupported("a terminal without url:") }
-        var request = HTTPClientRequest(url: base + path)
-        request.method = method
-        request.headers.add(name: "accept", value: "application/json")
-        var token: String?
-        if let reference = terminal.tokenFile {
-            do {
-                token = try SecretFile(reference, kind: .bearerToken).reveal()
-            } catch {
-                throw DriverError.credential("token_file: \(error.message)")
-            }
-            token.map { request.headers.add(name: "authorization", value: "Bearer \($0)") }
+    ) async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
+            start(terminal, method, path, body: body) { continuation.resume(with: $0) }
         }
-        if let body {
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let answer: BoundedExchange.Answer
-        do {
-            answer = try await BoundedExchange(client: client, timeout: timeout, maxBody: Self.maxBody).perform(request)
-        } catch {
-            switch error {
-            case .timedOut: throw DriverError.timedOut(timeout)
-            case .tooLarge: throw DriverError.protocolViolation("answer larger than 1 MiB")
-            case .unreachable(let why): throw DriverError.unreachable("\(base): \(why)")
-            }
-        }
-        let data = answer.body
-        guard (200..<300).contains(answer.status) else {
-            let failure = try? AgentWire.decoder.decode(AgentWire.Failure.self, from: data)
-            // An agent that echoes the token back in its error does not get it into the journal.
-            throw DriverError.rejected(
-                status: answer.status,
-                code: TransportError.redacting(token, in: failure?.error ?? answer.reason),
-                message: TransportError.redacting(token, in: failure?.message ?? "")
-            )
-        }
-        return data
     }
 
-    private func checked<T>(_ decode: () throws(AgentProtocolError) -> T) throws -> T {
+    /// `call` without a task: `completion` runs on the event loop the answer arrived on.
+    private func start(
+        _ terminal: Terminal,
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        completion: @escaping @Sendable (Result<Data, DriverError>) -> Void
+    ) {
+        guard let base = terminal.url else { return completion(.failure(.unsupported("a terminal without url:"))) }
+        var headers = HTTPHeaders([("accept", "application/json")])
+        let secret: String?
+        switch Self.token(of: terminal) {
+        case .success(let token): secret = token
+        case .failure(let error): return completion(.failure(error))
+        }
+        secret.map { headers.add(name: "authorization", value: "Bearer \($0)") }
+        if body != nil { headers.add(name: "content-type", value: "application/json") }
+        let request: HTTPClient.Request
         do {
-            return try decode()
+            request = try HTTPClient.Request(
+                url: base + path,
+                method: method,
+                headers: headers,
+                body: body.map { .bytes($0) }
+            )
         } catch {
-            throw DriverError.protocolViolation(error.description)
+            return completion(.failure(.unreachable("\(base): not a URL the HTTP client takes")))
+        }
+        let timeout = self.timeout
+        BoundedExchange(client: client, timeout: timeout, maxBody: Self.maxBody).start(request) { outcome in
+            switch outcome {
+            case .failure(.timedOut): completion(.failure(.timedOut(timeout)))
+            case .failure(.tooLarge): completion(.failure(.protocolViolation("answer larger than 1 MiB")))
+            case .failure(.unreachable(let why)): completion(.failure(.unreachable("\(base): \(why)")))
+            case .success(let answer) where (200..<300).contains(answer.status): completion(.success(answer.body))
+            case .success(let answer):
+                let failure = try? AgentWire.decoder.decode(AgentWire.Failure.self, from: answer.body)
+                // An agent that echoes the token back in its error does not get it into the journal.
+                completion(
+                    .failure(
+                        .rejected(
+                            status: answer.status,
+                            code: TransportError.redacting(secret, in: failure?.error ?? answer.reason),
+                            message: TransportError.redacting(secret, in: failure?.message ?? "")
+                        )
+                    )
+                )
+            }
+        }
+    }
+
+    /// The terminal's bearer token, read from its credential file at each call so a rotated file takes effect.
+    private static func token(of terminal: Terminal) -> Result<String?, DriverError> {
+        guard let reference = terminal.tokenFile else { return .success(nil) }
+        do {
+            return .success(try SecretFile(reference, kind: .bearerToken).reveal())
+        } catch {
+            return .failure(.credential("token_file: \(error.message)"))
+        }
+    }
+
+    private func checked<T>(_ decode: () throws(AgentProtocolError) -> T) throws(DriverError) -> T {
+        try Self.checked(decode).get()
+    }
+
+    private static func checked<T>(_ decode: () throws(AgentProtocolError) -> T) -> Result<T, DriverError> {
+        do {
+            return .success(try decode())
+        } catch {
+            return .failure(.protocolViolation(error.description))
         }
     }
 }

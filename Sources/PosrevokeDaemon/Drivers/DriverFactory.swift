@@ -5,6 +5,9 @@ import PosrevokeSimulation
 /// One driver per `driver:` value, and one per TMS (`tms:paxstore`). The agent and TMS drivers share the daemon's
 /// one pooled HTTP client.
 enum DriverFactory {
+    /// The `driver:` whose terminals the daemon's own simulated fleet plays; no other terminal is simulated.
+    static let simulated = "simulated"
+
     static func drivers(
         fleet: SimulatedFleet,
         platform: SimulatedPlatform,
@@ -15,7 +18,7 @@ enum DriverFactory {
         tms: TMSSection = TMSSection()
     ) -> [String: any TerminalDriver] {
         var drivers: [String: any TerminalDriver] = [
-            "simulated": SimulatedDriver(
+            simulated: SimulatedDriver(
                 fleet: fleet,
                 clock: clock,
                 commandLatency: commandLatency,

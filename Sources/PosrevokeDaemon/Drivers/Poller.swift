@@ -16,14 +16,80 @@ struct PollFailure: Error, Sendable {
     var reason: String
 }
 
+/// A driver whose polls need no Swift task: the answer is checked where it arrives (an event loop) and handed on
+/// from there. Polls are the daemon's hot path; a task per poll cost more in thread hops than the poll's own work.
+/// Its calls end by the poll timeout on their own.
+protocol TasklessPolling: TerminalDriver {
+    func transactions(
+        of terminal: Terminal,
+        after cursor: Int64,
+        limit: Int,
+        completion: @escaping @Sendable (Result<TransactionPage, DriverError>) -> Void
+    )
+    func feedback(
+        of terminal: Terminal,
+        after cursor: Int64,
+        limit: Int,
+        completion: @escaping @Sendable (Result<FeedbackPage, DriverError>) -> Void
+    )
+}
+
+extension TasklessPolling {
+    /// The async calls, for job steps and tests, on the same code as the polls.
+    func transactions(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> TransactionPage {
+        try await withCheckedThrowingContinuation { continuation in
+            transactions(of: terminal, after: cursor, limit: limit) { continuation.resume(with: $0) }
+        }
+    }
+
+    func feedback(of terminal: Terminal, after cursor: Int64, limit: Int) async throws -> FeedbackPage {
+        try await withCheckedThrowingContinuation { continuation in
+            feedback(of: terminal, after: cursor, limit: limit) { continuation.resume(with: $0) }
+        }
+    }
+}
+
 /// Runs one poll against a terminal's driver under the per-poll timeout.
 struct Poller: Sendable {
     let driver: any TerminalDriver
     let timeout: Duration
     let pageLimit: Int
     var feedbackPageLimit = 200
+    /// The same driver when it polls without a task; decided once, not per poll.
+    private let taskless: (any TasklessPolling)?
 
-    /// Asks for transactions, and for feedback too when `feedbackCursor` is given and transactions came back.
+    init(driver: any TerminalDriver, timeout: Duration, pageLimit: Int) {
+        self.driver = driver
+        self.timeout = timeout
+        self.pageLimit = pageLimit
+        taskless = driver as? any TasklessPolling
+    }
+
+    /// Asks for transactions, and for feedback too when `feedbackCursor` is given and transactions came back;
+    /// `completion` gets the result on whatever thread the driver answered on.
+    func poll(
+        _ terminal: Terminal,
+        after cursor: Int64,
+        feedbackAfter feedbackCursor: Int64? = nil,
+        completion: @escaping @Sendable (PollResult) -> Void
+    ) {
+        guard let driver = taskless else {
+            Task { completion(await poll(terminal, after: cursor, feedbackAfter: feedbackCursor)) }
+            return
+        }
+        let limit = feedbackPageLimit
+        driver.transactions(of: terminal, after: cursor, limit: pageLimit) { page in
+            let result = PollResult(terminal: terminal.id, page: page.mapError { PollFailure(reason: "\($0)") })
+            guard let feedbackCursor, case .success = page else { return completion(result) }
+            driver.feedback(of: terminal, after: feedbackCursor, limit: limit) { feedback in
+                var result = result
+                result.take(feedback: feedback)
+                completion(result)
+            }
+        }
+    }
+
+    /// The same poll in a task, for drivers that only answer async.
     func poll(_ terminal: Terminal, after cursor: Int64, feedbackAfter feedbackCursor: Int64? = nil) async -> PollResult
     {
         var result: PollResult
@@ -36,16 +102,14 @@ struct Poller: Sendable {
             return PollResult(terminal: terminal.id, page: .failure(PollFailure(reason: "\(error)")))
         }
         guard let feedbackCursor else { return result }
+        let limit = feedbackPageLimit
         do {
-            let limit = feedbackPageLimit
             let page = try await withTimeout(timeout) {
                 try await driver.feedback(of: terminal, after: feedbackCursor, limit: limit)
             }
-            result.feedback = .success(page)
-        } catch DriverError.unsupported {
-            result.feedbackUnsupported = true
+            result.take(feedback: Result<FeedbackPage, any Error>.success(page))
         } catch {
-            result.feedback = .failure(PollFailure(reason: "\(error)"))
+            result.take(feedback: Result<FeedbackPage, any Error>.failure(error))
         }
         return result
     }
@@ -57,5 +121,20 @@ struct Poller: Sendable {
     ) async throws -> T {
         if driver.enforcesTimeouts { return try await work() }
         return try await withDeadline(limit, work) { throw DriverError.timedOut(limit) }
+    }
+}
+
+extension PollResult {
+    /// Records the feedback half of a poll: a page, a driver without feedback, or why it failed.
+    fileprivate mutating func take<E: Error>(feedback: Result<FeedbackPage, E>) {
+        switch feedback {
+        case .success(let page): self.feedback = .success(page)
+        case .failure(let error):
+            if case .unsupported? = error as? DriverError {
+                feedbackUnsupported = true
+            } else {
+                self.feedback = .failure(PollFailure(reason: "\(error)"))
+            }
+        }
     }
 }

@@ -90,7 +90,7 @@ final class TradeBills: Sendable {
             let data = try await client.tradeBill(date: date)
             let bill = try TradeBill.parse(data, timeZone: config.bills.timeZone)
             let attribution = EvidenceAttribution(
-                terminals: engine.sync { Array($0.terminals.values) },
+                terminals: engine.sync { $0.effectiveTerminals },
                 stores: config.stores,
                 provider: .wechatPayscore,
                 merchantID: client.account.merchantID

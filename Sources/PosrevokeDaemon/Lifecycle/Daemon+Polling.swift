@@ -1,14 +1,21 @@
 import PosrevokeCore
 
-/// The poll loop's side of polling: each launch the scheduler hands out goes to the launcher, which is rebuilt
+/// The poll loop's side of polling: the launches the scheduler hands out go to the launcher, which is rebuilt
 /// with the drivers of every reloaded config.
 extension Daemon {
-    func startPoll(_ launch: PollTimetable.Launch) {
-        guard launcher.start(launch) else {
-            scheduler.onQueue { $0.completed(launch.terminal) }
-            return
+    /// Starts a wake-up's polls on one of the HTTP client's event loops, all in one hop: the requests are then
+    /// made on the loop that sends them, with no wake-up per poll. Called on the poll loop, which owns `launcher`.
+    func startPolls(_ launches: [PollTimetable.Launch]) {
+        let (launcher, scheduler, metrics) = (self.launcher, self.scheduler, self.metrics)
+        httpClient.eventLoopGroup.next().execute {
+            for launch in launches {
+                guard launcher.start(launch) else {
+                    scheduler.async { $0.completed(launch.terminal) }
+                    continue
+                }
+                metrics?.pollStarted(lateness: launch.lateness)
+            }
         }
-        metrics?.pollStarted(lateness: launch.lateness)
     }
 
     /// A launcher with the running config's `drivers`; feedback is asked again of every terminal.

@@ -50,7 +50,10 @@ extension Daemon {
         let previous = Set(config.terminals.map(\.id))
         let after = Set(candidate.terminals.map(\.id))
         config = candidate
-        fleet.reconfigure(simulation: candidate.simulation, terminals: candidate.terminals)
+        fleet.reconfigure(
+            simulation: candidate.simulation,
+            terminals: candidate.terminals.filter { $0.driver == DriverFactory.simulated }
+        )
         platform.reconfigure(candidate.platform.simulation)
         inventory.replace(candidate.terminals)
         PaxstoreClient.resumeAll()

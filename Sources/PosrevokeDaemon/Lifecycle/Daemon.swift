@@ -80,7 +80,7 @@ public final class Daemon: @unchecked Sendable {
         let simulation = try SimulationStore(path: (directory as NSString).appendingPathComponent("simulation.sqlite"))
         fleet = SimulatedFleet(
             simulation: config.simulation,
-            terminals: config.terminals,
+            terminals: config.terminals.filter { $0.driver == DriverFactory.simulated },
             start: try simulation.fleetStart(orRecord: clock.now()),
             store: simulation
         )
@@ -212,7 +212,7 @@ public final class Daemon: @unchecked Sendable {
             let (intervals, maxConcurrent) = (intervals(), config.polling.maxConcurrent)
             scheduler.onQueue { $0.reconcile(intervals: intervals, maxConcurrent: maxConcurrent) }
         }
-        scheduler.async { [unowned self] in $0.start { launch in self.startPoll(launch) } }
+        scheduler.async { [unowned self] in $0.start { launches in self.startPolls(launches) } }
         every(.seconds(1), on: engine.queue) { [engine, clock] in
             engine.onQueue { engine in
                 engine.evaluateAll()

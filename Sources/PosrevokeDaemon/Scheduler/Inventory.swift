@@ -4,7 +4,9 @@ import Synchronization
 /// The terminals being polled and their committed cursors, shared by the loop (reads) and the engine (writes).
 package final class Inventory: Sendable {
     private struct State {
-        var terminals: [String: Terminal] = [:]
+        /// The config's array itself (shared, not copied) and where each id sits in it.
+        var terminals: [Terminal] = []
+        var index: [String: Int] = [:]
         var cursors: [String: Int64] = [:]
         var feedbackCursors: [String: Int64] = [:]
         /// When each terminal was last asked for feedback (monotonic nanoseconds).
@@ -22,10 +24,19 @@ package final class Inventory: Sendable {
     package init() {}
 
     func replace(_ terminals: [Terminal]) {
-        state.withLock { $0.terminals = Dictionary(uniqueKeysWithValues: terminals.map { ($0.id, $0) }) }
+        let index = Engine.index(terminals)
+        state.withLock {
+            $0.terminals = terminals
+            $0.index = index
+        }
     }
 
-    func terminal(_ id: String) -> Terminal? { state.withLock { $0.terminals[id] } }
+    func terminal(_ id: String) -> Terminal? {
+        state.withLock { state in
+            guard let at = state.index[id], state.terminals.indices.contains(at) else { return nil }
+            return state.terminals[at]
+        }
+    }
 
     func cursor(_ id: String) -> Int64 { state.withLock { $0.cursors[id] ?? 0 } }
 

@@ -45,9 +45,8 @@ struct PollLauncher: Sendable {
             interval: feedbackInterval
         )
         let (engine, inventory, metrics, clock) = (self.engine, self.inventory, self.metrics, self.clock)
-        Task {
-            let started = clock.nanoseconds()
-            let result = await poller.poll(terminal, after: cursor, feedbackAfter: feedbackCursor)
+        let started = clock.nanoseconds()
+        poller.poll(terminal, after: cursor, feedbackAfter: feedbackCursor) { result in
             let succeeded = (try? result.page.get()) != nil
             metrics?.pollFinished(ok: succeeded, nanoseconds: clock.nanoseconds() &- started)
             inventory.recordPoll(terminal.id, succeeded: succeeded)

@@ -6,7 +6,9 @@ import PosrevokeCore
 /// An actor on the poll loop's executor: the timetable is reached only there. A poll counts as running until its
 /// result is committed, so the next poll of the same terminal always reads the committed cursor.
 actor PollScheduler: QueueActor {
-    typealias Launcher = @Sendable (PollTimetable.Launch) -> Void
+    /// Gets every poll a timer wake-up (or a completion) starts, at once: the daemon hands them to an I/O thread in
+    /// one hop rather than one per poll.
+    typealias Launcher = @Sendable ([PollTimetable.Launch]) -> Void
 
     nonisolated let executor: QueueExecutor
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -31,7 +33,7 @@ actor PollScheduler: QueueActor {
         timer.setEventHandler { [unowned self] in self.onQueue { $0.fire() } }
     }
 
-    /// Starts the timer; `launcher` is called on the loop for every poll to start.
+    /// Starts the timer; `launcher` is called on the loop with the polls to start.
     func start(launcher: @escaping Launcher) {
         self.launcher = launcher
         armedFor = nil
@@ -91,8 +93,8 @@ actor PollScheduler: QueueActor {
     }
 
     private func launch(_ launches: [PollTimetable.Launch]) {
-        guard !stopped, let launcher else { return }
-        for launch in launches { launcher(launch) }
+        guard !stopped, let launcher, !launches.isEmpty else { return }
+        launcher(launches)
     }
 
     /// Ticks are gathered into slices this long: one timer wake-up starts every poll due in the slice, instead of

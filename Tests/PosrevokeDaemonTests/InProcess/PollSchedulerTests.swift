@@ -41,11 +41,13 @@ struct PollSchedulerTests {
         scheduler.sync { $0.reconcile(intervals: intervals, maxConcurrent: 2) }
         // Every poll but terminal a's completes at once; a's never does.
         scheduler.async { isolated in
-            isolated.start { launch in
-                launches.started(launch.terminal)
-                guard launch.terminal != "a" else { return }
-                launches.finished(launch.terminal)
-                scheduler.onQueue { $0.completed(launch.terminal) }
+            isolated.start { batch in
+                for launch in batch {
+                    launches.started(launch.terminal)
+                    guard launch.terminal != "a" else { continue }
+                    launches.finished(launch.terminal)
+                    scheduler.onQueue { $0.completed(launch.terminal) }
+                }
             }
         }
         try await waitUntil { launches.all.filter { $0 != "a" }.count >= 10 }
@@ -65,7 +67,7 @@ struct PollSchedulerTests {
         let scheduler = PollScheduler(executor: executor, clock: SystemClock(), maxConcurrent: 4)
         let launches = Launches()
         scheduler.sync { $0.reconcile(intervals: ["a": .milliseconds(20)], maxConcurrent: 4) }
-        scheduler.async { $0.start { launches.started($0.terminal) } }
+        scheduler.async { $0.start { batch in batch.forEach { launches.started($0.terminal) } } }
         try await waitUntil { launches.all.count == 1 }
         scheduler.sync { scheduler in
             scheduler.stop()
