@@ -4,7 +4,7 @@ import PosrevokeSimulation
 import Synchronization
 
 /// Terminal-agent protocol v1 for every simulated terminal, at `/t/{terminal}/v1/...`, answered from the same
-/// simulation engine the daemon's in-process driver uses.
+/// simulation engine the daemon's in-process driver uses; gateways' batches at `/g/{gateway}/v1/...`.
 final class AgentRoutes: Sendable {
     let fleet: SimulatedFleet
     let token: String?
@@ -25,6 +25,12 @@ final class AgentRoutes: Sendable {
     func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> SimReply {
         let (path, query) = SimRouter.split(uri)
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if parts.count >= 2, parts[0] == "g" {
+            if let token, authorization != "Bearer \(token)" {
+                return Self.failure(401, "unauthorized", "a valid bearer token is required")
+            }
+            return gateway(method: method, rest: Array(parts.dropFirst(2)), body: body, now: now)
+        }
         guard parts.count >= 3, parts[0] == "t", parts[2] == "v1" else {
             return Self.failure(404, "not_found", "no such resource: \(path)")
         }

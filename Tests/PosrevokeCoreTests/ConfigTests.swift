@@ -296,4 +296,48 @@ struct ConfigTests {
         )
         _ = try ConfigParser.parse(yaml: Self.terminal + "\n" + plan)
     }
+
+    @Test("gateways are read, and a terminal's gateway must be one of them on an agent terminal")
+    func gateways() throws {
+        let config = try ConfigParser.parse(
+            yaml: """
+                gateways:
+                  gw-gz01: {url: "https://gw-gz01.example.internal:8443/", token_file: gw-token}
+                terminals:
+                  - {id: t-1, store: s-1, driver: agent, url: "https://gw-gz01.example.internal:8443/t/t-1", gateway: gw-gz01}
+                """
+        )
+        #expect(config.gateways["gw-gz01"]?.url == "https://gw-gz01.example.internal:8443")
+        #expect(config.gateways["gw-gz01"]?.tokenFile == "gw-token")
+        #expect(config.terminals.first?.gateway == "gw-gz01")
+
+        let found = issues(
+            """
+            gateways:
+              plain: {url: "http://10.0.0.1:8470", token_file: gw-token}
+              "bad name": {url: "https://gw.example.internal"}
+              nourl: {token_file: gw-token}
+              secret: {url: "https://user:pw@gw.example.internal"}
+            terminals:
+              - {id: t-2, store: s-1, gateway: plain}
+            """
+        )
+        for (path, words) in [
+            ("gateways.plain.token_file", "unencrypted"), ("gateways.bad name", "without spaces"),
+            ("gateways.nourl.url", "is required"), ("gateways.secret.url", "user info"),
+            ("terminals[0].gateway", "only applies to driver: agent"),
+        ] {
+            #expect(found.contains { $0.path == path && $0.message.contains(words) }, "\(path): \(found)")
+        }
+        #expect(!found.contains { $0.message.contains("pw") })
+        // References are checked once the sections themselves are sound.
+        let unknown = issues(
+            """
+            terminals:
+              - {id: t-1, store: s-1, driver: agent, url: "https://gw.example.internal/t/t-1", gateway: elsewhere}
+            """
+        )
+        #expect(unknown.map(\.path) == ["terminals[0].gateway"])
+        #expect(unknown.first?.message.contains("unknown gateway 'elsewhere'") == true)
+    }
 }

@@ -112,6 +112,27 @@ struct PollTimetableTests {
         #expect(table.fire(now: 1000 * second).isEmpty)
     }
 
+    @Test("terminals sharing a phase fall due together; a new phase reschedules")
+    func sharedPhase() {
+        var table = PollTimetable(maxConcurrent: 100)
+        for name in ["a", "b", "c"] { table.upsert(terminal: name, interval: 10 * second, phase: "gateway:g", now: 0) }
+        table.upsert(terminal: "d", interval: 10 * second, now: 0)
+        let shared = TickMath.offset(for: "gateway:g", interval: 10 * second)
+        #expect(shared != TickMath.offset(for: "d", interval: 10 * second))
+        let launches = table.fire(now: shared)
+        #expect(Set(launches.map(\.terminal)) == ["a", "b", "c"])
+        for name in ["a", "b", "c"] { _ = table.completed(terminal: name, now: shared) }
+        // Moved off the gateway: "a" keeps its interval but takes its own phase.
+        table.upsert(terminal: "a", interval: 10 * second, now: shared)
+        let own = TickMath.firstTick(
+            atOrAfter: shared,
+            interval: 10 * second,
+            offset: TickMath.offset(for: "a", interval: 10 * second)
+        )
+        #expect(!table.fire(now: own - 1).map(\.terminal).contains("a"))
+        #expect(table.fire(now: own).map(\.terminal).contains("a"))
+    }
+
     @Test("lateness percentiles come from recent samples")
     func percentiles() {
         var table = PollTimetable(maxConcurrent: 1000)

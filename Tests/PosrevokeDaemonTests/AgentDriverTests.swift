@@ -64,13 +64,7 @@ struct AgentDriverTests {
             """
         )
         let socket = dir.file("control.sock")
-        let daemon = try DaemonProcess(
-            arguments: [
-                "--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target",
-                "console",
-            ],
-            log: dir.file("daemon.log")
-        )
+        let daemon = try DaemonProcess.console(config: config, in: dir)
         func call<T: Decodable>(_ command: String, as type: T.Type) throws -> T {
             try ControlClient(path: socket).send(ControlRequest(command: command)).decode(type)
         }

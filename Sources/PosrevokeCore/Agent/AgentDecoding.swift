@@ -58,7 +58,16 @@ public enum AgentDecoding {
             try checkSequence([], nextAfter: nextAfter, after: cursor)
             return TransactionPage(transactions: [], nextAfter: nextAfter)
         }
-        let wire = try decode(AgentWire.Transactions.self, from: data)
+        return try page(decode(AgentWire.Transactions.self, from: data), after: cursor, limit: limit, now: now)
+    }
+
+    /// A decoded page, checked: the part of `transactions` a gateway's batch answer shares.
+    static func page(
+        _ wire: AgentWire.Transactions,
+        after cursor: Int64,
+        limit: Int?,
+        now: Date?
+    ) throws(AgentProtocolError) -> TransactionPage {
         try checkLength(wire.transactions.count, limit: limit, what: "transactions")
         try checkSequence(wire.transactions.map { ($0.seq, $0.id) }, nextAfter: wire.next_after, after: cursor)
         var clamped = 0

@@ -15,6 +15,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public var callbacks = CallbacksSection()
     public var metrics = MetricsSection()
     public var tms = TMSSection()
+    public var gateways: [String: GatewayConfig] = [:]
     public var plans: [PlanConfig] = []
     public var stores: [StoreConfig] = []
     public var terminals: [Terminal] = []

@@ -110,7 +110,7 @@ public enum ConfigParser {
     private static func read(_ root: Node, into config: inout DaemonConfig, _ reader: NodeReader) {
         let sections = [
             "daemon", "polling", "detection", "alerts", "store", "simulation", "jobs", "platform", "feedback", "bills",
-            "callbacks", "metrics", "tms", "plans", "stores", "terminals", "terminals_file",
+            "callbacks", "metrics", "tms", "gateways", "plans", "stores", "terminals", "terminals_file",
         ]
         guard let map = reader.mapping(root, "", keys: sections) else { return }
         if let node = map["daemon"] { readDaemon(node, &config.daemon, reader) }
@@ -126,6 +126,7 @@ public enum ConfigParser {
         if let node = map["callbacks"] { EvidenceReader.readCallbacks(node, &config.callbacks, reader) }
         if let node = map["metrics"] { readMetrics(node, &config.metrics, reader) }
         if let node = map["tms"] { TMSReader.read(node, &config.tms, reader) }
+        if let node = map["gateways"] { config.gateways = GatewayReader.read(node, reader) }
         if let node = map["plans"] { config.plans = JobsReader.readPlans(node, reader) }
         if let node = map["stores"] { config.stores = EvidenceReader.readStores(node, reader) }
         if let node = map["terminals"] {
@@ -309,6 +310,7 @@ public enum ConfigParser {
         let stores = Set(config.terminals.map(\.store))
         EvidenceReader.crossCheck(config, stores: stores, reader)
         TMSReader.crossCheck(config, reader)
+        GatewayReader.crossCheck(config, reader)
         let scenario = config.simulation.scenario
         for (index, id) in scenario.missedUpdate.enumerated() where !seen.contains(id) {
             reader.report("simulation.scenario.missed_update[\(index)]", nil, "unknown terminal '\(id)'")

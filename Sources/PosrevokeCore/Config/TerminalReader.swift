@@ -18,7 +18,7 @@ enum TerminalReader {
     ) -> Terminal? {
         let keys = [
             "id", "store", "tags", "driver", "poll_interval", "providers", "url", "token_file", "allow_plain_http",
-            "device_info", "tms", "serial_no",
+            "device_info", "tms", "serial_no", "gateway",
         ]
         guard let fields = reader.mapping(node, path, keys: keys) else { return nil }
         guard let idNode = fields["id"] else {
@@ -59,6 +59,7 @@ enum TerminalReader {
         if let child = fields["token_file"], let tokenFile = reader.string(child, "\(path).token_file") {
             terminal.tokenFile = tokenFile
         }
+        if let child = fields["gateway"] { terminal.gateway = reader.string(child, "\(path).gateway") }
         if let child = fields["device_info"], let device = reader.string(child, "\(path).device_info") {
             if device.count > 32 || device.contains(where: { $0.isWhitespace }) {
                 reader.report("\(path).device_info", child, "must be at most 32 characters without spaces")
@@ -95,7 +96,7 @@ enum TerminalReader {
             reader.report("\(path).url", node, "is required for driver: agent")
         }
         if terminal.driver != "agent" {
-            for key in ["url", "token_file", "allow_plain_http"] where fields[key] != nil {
+            for key in ["url", "token_file", "allow_plain_http", "gateway"] where fields[key] != nil {
                 reader.report("\(path).\(key)", fields[key], "only applies to driver: agent")
             }
         }

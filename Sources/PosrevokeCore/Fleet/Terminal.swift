@@ -38,6 +38,9 @@ public struct Terminal: Sendable, Equatable, Identifiable {
     public var tokenFile: String?
     /// `allow_plain_http: true`: the operator accepts that this terminal's token crosses the network unencrypted.
     public var allowPlainHTTP = false
+    /// `gateway: NAME`: a store gateway of `gateways:` that answers this terminal's transaction polls in one batch
+    /// with its other terminals; feedback and commands still go to `url`.
+    public var gateway: String?
     /// The device id the terminal sends with its WeChat Pay payments (`device_info`), when it is not its id: the
     /// trade bill's 设备号 names the terminal by either.
     public var deviceInfo: String?

@@ -33,6 +33,7 @@ public struct PollTimetable: Sendable {
     private struct Slot {
         var interval: UInt64
         var offset: UInt64
+        var phase: String
         var generation: Int
     }
 
@@ -55,12 +56,16 @@ public struct PollTimetable: Sendable {
     public func isScheduled(_ terminal: String) -> Bool { slots[terminal] != nil }
     public func interval(of terminal: String) -> UInt64? { slots[terminal]?.interval }
 
-    /// Adds a terminal, or changes its interval. An unchanged interval keeps the pending tick untouched.
-    public mutating func upsert(terminal: String, interval: UInt64, now: UInt64) {
-        if let slot = slots[terminal], slot.interval == interval { return }
+    /// Adds a terminal, or changes its interval or phase. An unchanged one keeps the pending tick untouched.
+    ///
+    /// - Parameter phase: what places the terminal's ticks in the interval; its id by default. Terminals that
+    ///   share a phase and an interval fall due together, so a gateway's terminals can be asked in one request.
+    public mutating func upsert(terminal: String, interval: UInt64, phase: String? = nil, now: UInt64) {
+        let phase = phase ?? terminal
+        if let slot = slots[terminal], slot.interval == interval, slot.phase == phase { return }
         generation += 1
-        let offset = TickMath.offset(for: terminal, interval: interval)
-        slots[terminal] = Slot(interval: interval, offset: offset, generation: generation)
+        let offset = TickMath.offset(for: phase, interval: interval)
+        slots[terminal] = Slot(interval: interval, offset: offset, phase: phase, generation: generation)
         let due = TickMath.firstTick(atOrAfter: now, interval: interval, offset: offset)
         heap.insert(Entry(due: due, terminal: terminal, generation: generation))
     }

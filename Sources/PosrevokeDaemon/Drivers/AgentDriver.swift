@@ -9,9 +9,9 @@ import PosrevokeCore
 /// One pooled HTTP client for every terminal; each answer is read up to 1 MiB and never buffered beyond it;
 /// every body is checked by `AgentDecoding`, so a misbehaving agent is an error for its terminal, never a crash.
 ///
-/// Each call ends on its own: the client's deadline (`timeout`) covers the answer's head, the body is checked
-/// against the same deadline at every chunk, and the client's read timeout (`polling.timeout` at start) ends a
-/// body that stops coming, so a head just in time followed by silence takes up to twice `timeout`.
+/// Each call ends on its own within `timeout`: the client schedules its deadline over the whole exchange, body
+/// included, and cancels it there. The collector checks the same deadline at every chunk as well, so a body that
+/// keeps dripping is refused at the first chunk past it even before the client's timer fires.
 struct AgentDriver: TasklessPolling {
     let client: HTTPClient
     let timeout: Duration
@@ -61,6 +61,36 @@ struct AgentDriver: TasklessPolling {
                     }
                 )
             }
+        }
+    }
+
+    /// The optional gateway batch: the new transactions of `cursors`' terminals (id → cursor) in one request to
+    /// `gateway`, each checked as its own page would be. `completion` runs on the event loop the answer came on.
+    func transactions(
+        from gateway: GatewayConfig,
+        cursors: [String: Int64],
+        limit: Int,
+        completion: @escaping @Sendable (Result<[String: GatewayOutcome], DriverError>) -> Void
+    ) {
+        let request = AgentWire.GatewayRequest(
+            limit: limit,
+            terminals: cursors.map { .init(terminal_id: $0.key, after: $0.value) }
+        )
+        let body: Data
+        do {
+            body = try AgentWire.encoder.encode(request)
+        } catch {
+            return completion(.failure(.protocolViolation("cannot encode the gateway request: \(error)")))
+        }
+        start(base: gateway.url, tokenFile: gateway.tokenFile, .POST, "/v1/gateway/transactions", body: body) {
+            answer in
+            completion(
+                answer.flatMap { data in
+                    Self.checked { () throws(AgentProtocolError) in
+                        try AgentDecoding.gatewayTransactions(data, asked: cursors, limit: limit, now: Date())
+                    }
+                }
+            )
         }
     }
 
@@ -148,9 +178,21 @@ struct AgentDriver: TasklessPolling {
         completion: @escaping @Sendable (Result<Data, DriverError>) -> Void
     ) {
         guard let base = terminal.url else { return completion(.failure(.unsupported("a terminal without url:"))) }
+        start(base: base, tokenFile: terminal.tokenFile, method, path, body: body, completion: completion)
+    }
+
+    /// One request to an agent or a gateway at `base`, with the bearer token from `tokenFile` if there is one.
+    private func start(
+        base: String,
+        tokenFile: String?,
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        completion: @escaping @Sendable (Result<Data, DriverError>) -> Void
+    ) {
         var headers = HTTPHeaders([("accept", "application/json")])
         let secret: String?
-        switch Self.token(of: terminal) {
+        switch Self.token(tokenFile) {
         case .success(let token): secret = token
         case .failure(let error): return completion(.failure(error))
         }
@@ -190,9 +232,9 @@ struct AgentDriver: TasklessPolling {
         }
     }
 
-    /// The terminal's bearer token, read from its credential file at each call so a rotated file takes effect.
-    private static func token(of terminal: Terminal) -> Result<String?, DriverError> {
-        guard let reference = terminal.tokenFile else { return .success(nil) }
+    /// The bearer token, read from its credential file at each call so a rotated file takes effect.
+    private static func token(_ reference: String?) -> Result<String?, DriverError> {
+        guard let reference else { return .success(nil) }
         do {
             return .success(try SecretFile(reference, kind: .bearerToken).reveal())
         } catch {

@@ -7,6 +7,13 @@ import PosrevokeSimulation
 enum DriverFactory {
     /// The `driver:` whose terminals the daemon's own simulated fleet plays; no other terminal is simulated.
     static let simulated = "simulated"
+    /// The `driver:` of terminals answering the terminal-agent protocol; gateways' batches go through it too.
+    static let agent = "agent"
+
+    /// The terminals the daemon's own simulated fleet plays.
+    static func simulatedTerminals(_ terminals: [Terminal]) -> [Terminal] {
+        terminals.filter { $0.driver == simulated }
+    }
 
     static func drivers(
         fleet: SimulatedFleet,
@@ -24,7 +31,7 @@ enum DriverFactory {
                 commandLatency: commandLatency,
                 platform: platform
             ),
-            "agent": AgentDriver(client: client, timeout: timeout),
+            agent: AgentDriver(client: client, timeout: timeout),
         ]
         if let account = tms.paxstore {
             let paxstore = PaxstoreDriver(client: PaxstoreClient(account: account, client: client, timeout: timeout))

@@ -77,15 +77,30 @@ struct Poller: Sendable {
             Task { completion(await poll(terminal, after: cursor, feedbackAfter: feedbackCursor)) }
             return
         }
-        let limit = feedbackPageLimit
         driver.transactions(of: terminal, after: cursor, limit: pageLimit) { page in
-            let result = PollResult(terminal: terminal.id, page: page.mapError { PollFailure(reason: "\($0)") })
-            guard let feedbackCursor, case .success = page else { return completion(result) }
-            driver.feedback(of: terminal, after: feedbackCursor, limit: limit) { feedback in
-                var result = result
-                result.take(feedback: feedback)
-                completion(result)
-            }
+            finish(
+                terminal,
+                page: page.mapError { PollFailure(reason: "\($0)") },
+                feedbackAfter: feedbackCursor,
+                completion: completion
+            )
+        }
+    }
+
+    /// Completes a poll whose transactions are in: asks for feedback too when it is due and they came back. A
+    /// gateway's batch brings the transactions of many terminals; each one's poll ends here.
+    func finish(
+        _ terminal: Terminal,
+        page: Result<TransactionPage, PollFailure>,
+        feedbackAfter feedbackCursor: Int64?,
+        completion: @escaping @Sendable (PollResult) -> Void
+    ) {
+        let result = PollResult(terminal: terminal.id, page: page)
+        guard let feedbackCursor, case .success = page, let driver = taskless else { return completion(result) }
+        driver.feedback(of: terminal, after: feedbackCursor, limit: feedbackPageLimit) { feedback in
+            var result = result
+            result.take(feedback: feedback)
+            completion(result)
         }
     }
 

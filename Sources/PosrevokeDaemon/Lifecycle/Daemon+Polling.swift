@@ -8,8 +8,9 @@ extension Daemon {
     func startPolls(_ launches: [PollTimetable.Launch]) {
         let (launcher, scheduler, metrics) = (self.launcher, self.scheduler, self.metrics)
         httpClient.eventLoopGroup.next().execute {
+            let idle = launcher.start(launches)
             for launch in launches {
-                guard launcher.start(launch) else {
+                guard !idle.contains(launch.terminal) else {
                     scheduler.async { $0.completed(launch.terminal) }
                     continue
                 }
@@ -46,5 +47,10 @@ extension Daemon {
 
     func intervals() -> [String: Duration] {
         Dictionary(uniqueKeysWithValues: config.terminals.map { ($0.id, $0.pollInterval) })
+    }
+
+    /// A gateway's terminals share its phase, so they fall due together and go in one batch request.
+    func phases() -> [String: String] {
+        Dictionary(uniqueKeysWithValues: config.terminals.compactMap { t in t.gateway.map { (t.id, "gateway:\($0)") } })
     }
 }

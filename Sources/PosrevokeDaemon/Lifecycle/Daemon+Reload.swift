@@ -52,7 +52,7 @@ extension Daemon {
         config = candidate
         fleet.reconfigure(
             simulation: candidate.simulation,
-            terminals: candidate.terminals.filter { $0.driver == DriverFactory.simulated }
+            terminals: DriverFactory.simulatedTerminals(candidate.terminals)
         )
         platform.reconfigure(candidate.platform.simulation)
         inventory.replace(candidate.terminals)
@@ -70,8 +70,8 @@ extension Daemon {
                 clock: clock
             )
         )
-        let intervals = intervals()
-        scheduler.onQueue { $0.reconcile(intervals: intervals, maxConcurrent: candidate.polling.maxConcurrent) }
+        let (intervals, phases, maxConcurrent) = (intervals(), phases(), candidate.polling.maxConcurrent)
+        scheduler.onQueue { $0.reconcile(intervals: intervals, phases: phases, maxConcurrent: maxConcurrent) }
         reloadState = "last reload ok"
         configLoadedAt = Date()
         let change = "\(after.subtracting(previous).count) added, \(previous.subtracting(after).count) removed"

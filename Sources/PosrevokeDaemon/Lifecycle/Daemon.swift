@@ -80,7 +80,7 @@ public final class Daemon: @unchecked Sendable {
         let simulation = try SimulationStore(path: (directory as NSString).appendingPathComponent("simulation.sqlite"))
         fleet = SimulatedFleet(
             simulation: config.simulation,
-            terminals: config.terminals.filter { $0.driver == DriverFactory.simulated },
+            terminals: DriverFactory.simulatedTerminals(config.terminals),
             start: try simulation.fleetStart(orRecord: clock.now()),
             store: simulation
         )
@@ -209,8 +209,8 @@ public final class Daemon: @unchecked Sendable {
             }
         }
         loop.checkedSync {
-            let (intervals, maxConcurrent) = (intervals(), config.polling.maxConcurrent)
-            scheduler.onQueue { $0.reconcile(intervals: intervals, maxConcurrent: maxConcurrent) }
+            let (intervals, phases, maxConcurrent) = (intervals(), phases(), config.polling.maxConcurrent)
+            scheduler.onQueue { $0.reconcile(intervals: intervals, phases: phases, maxConcurrent: maxConcurrent) }
         }
         scheduler.async { [unowned self] in $0.start { launches in self.startPolls(launches) } }
         every(.seconds(1), on: engine.queue) { [engine, clock] in

@@ -10,6 +10,10 @@ struct PollLauncher: Sendable {
     private let unreachableAfter: Int
     private let feedbackInterval: Duration
     private let metrics: DaemonMetrics?
+    /// `gateways:`, and the agent driver that asks them (none when no terminal is an agent).
+    private let gateways: [String: GatewayConfig]
+    private let agent: AgentDriver?
+    private let pageLimit: Int
 
     init(
         config: DaemonConfig,
@@ -25,6 +29,9 @@ struct PollLauncher: Sendable {
             poller.feedbackPageLimit = config.feedback.pageLimit
             return poller
         }
+        gateways = config.gateways
+        agent = drivers[DriverFactory.agent] as? AgentDriver
+        pageLimit = config.polling.pageLimit
         self.inventory = inventory
         self.engine = engine
         self.clock = clock
@@ -32,26 +39,95 @@ struct PollLauncher: Sendable {
         feedbackInterval = config.feedback.pollInterval
     }
 
-    /// Starts the poll, or returns false when there is none to start (a terminal no longer in the inventory, or
-    /// one passed over while it backs off); the caller then frees the slot at once.
-    func start(_ launch: PollTimetable.Launch) -> Bool {
-        guard let terminal = inventory.terminal(launch.terminal), let poller = pollers[terminal.driver],
-            !inventory.shouldPassOver(terminal.id, threshold: unreachableAfter)
-        else { return false }
+    /// Starts a wake-up's polls: a terminal behind a gateway of `gateways:` goes into one batch request with the
+    /// gateway's other terminals due now, every other terminal is polled on its own. Returns the terminals with
+    /// no poll to start (no longer in the inventory, or passed over while they back off): the caller frees their
+    /// slots at once.
+    func start(_ launches: [PollTimetable.Launch]) -> Set<String> {
+        var idle: Set<String> = []
+        var batches: [String: [Terminal]] = [:]
+        for launch in launches {
+            guard let terminal = inventory.terminal(launch.terminal), let poller = pollers[terminal.driver],
+                !inventory.shouldPassOver(terminal.id, threshold: unreachableAfter)
+            else {
+                idle.insert(launch.terminal)
+                continue
+            }
+            if let name = terminal.gateway, gateways[name] != nil, agent != nil {
+                batches[name, default: []].append(terminal)
+            } else {
+                start(terminal, poller)
+            }
+        }
+        for (name, terminals) in batches {
+            guard let gateway = gateways[name], let agent, let poller = pollers[DriverFactory.agent] else { continue }
+            var rest = terminals[...]
+            while !rest.isEmpty {
+                startBatch(gateway, Array(rest.prefix(GatewayConfig.maxTerminalsPerRequest)), agent, poller)
+                rest = rest.dropFirst(GatewayConfig.maxTerminalsPerRequest)
+            }
+        }
+        return idle
+    }
+
+    private func start(_ terminal: Terminal, _ poller: Poller) {
         let cursor = inventory.cursor(terminal.id)
-        let feedbackCursor = inventory.feedbackCursorIfDue(
-            terminal.id,
-            now: clock.nanoseconds(),
-            interval: feedbackInterval
-        )
+        let feedbackCursor = feedbackCursorIfDue(terminal)
+        let done = finisher(terminal, started: clock.nanoseconds())
+        poller.poll(terminal, after: cursor, feedbackAfter: feedbackCursor, completion: done)
+    }
+
+    /// One request for the new transactions of several terminals behind `gateway`; each terminal's poll then
+    /// ends as its own would (feedback when due, its own result, failure and backoff).
+    private func startBatch(_ gateway: GatewayConfig, _ terminals: [Terminal], _ agent: AgentDriver, _ poller: Poller) {
+        var cursors: [String: Int64] = [:]
+        for terminal in terminals { cursors[terminal.id] = inventory.cursor(terminal.id) }
+        let polls = terminals.map { ($0, feedbackCursorIfDue($0), finisher($0, started: clock.nanoseconds())) }
+        agent.transactions(from: gateway, cursors: cursors, limit: pageLimit) { answer in
+            for (terminal, feedbackCursor, done) in polls {
+                poller.finish(
+                    terminal,
+                    page: Self.page(of: terminal.id, in: answer, gateway: gateway.name),
+                    feedbackAfter: feedbackCursor,
+                    completion: done
+                )
+            }
+        }
+    }
+
+    /// One terminal's page out of a gateway's answer, or why there is none, in the words of a poll error.
+    private static func page(
+        of terminal: String,
+        in answer: Result<[String: GatewayOutcome], DriverError>,
+        gateway: String
+    ) -> Result<TransactionPage, PollFailure> {
+        switch answer {
+        case .failure(let error): return .failure(PollFailure(reason: "gateway \(gateway): \(error)"))
+        case .success(let outcomes):
+            switch outcomes[terminal] {
+            case .page(let page)?: return .success(page)
+            case .refused(let code, let message)?:
+                return .failure(PollFailure(reason: "gateway \(gateway): \(code): \(message)"))
+            case .invalid(let error)?:
+                return .failure(PollFailure(reason: "gateway \(gateway): protocol error: \(error)"))
+            case nil:
+                return .failure(PollFailure(reason: "gateway \(gateway): protocol error: no answer for the terminal"))
+            }
+        }
+    }
+
+    private func feedbackCursorIfDue(_ terminal: Terminal) -> Int64? {
+        inventory.feedbackCursorIfDue(terminal.id, now: clock.nanoseconds(), interval: feedbackInterval)
+    }
+
+    /// What every poll does at its end: metrics, the terminal's failure count, and the result to the engine.
+    private func finisher(_ terminal: Terminal, started: UInt64) -> @Sendable (PollResult) -> Void {
         let (engine, inventory, metrics, clock) = (self.engine, self.inventory, self.metrics, self.clock)
-        let started = clock.nanoseconds()
-        poller.poll(terminal, after: cursor, feedbackAfter: feedbackCursor) { result in
+        return { result in
             let succeeded = (try? result.page.get()) != nil
             metrics?.pollFinished(ok: succeeded, nanoseconds: clock.nanoseconds() &- started)
             inventory.recordPoll(terminal.id, succeeded: succeeded)
             engine.submit(result)
         }
-        return true
     }
 }

@@ -41,13 +41,20 @@ actor PollScheduler: QueueActor {
         rearm()
     }
 
-    /// Applies the inventory: adds and removes terminals, applies new intervals and the concurrency cap.
-    /// Terminals whose interval is unchanged keep their phase and pending tick.
-    func reconcile(intervals: [String: Duration], maxConcurrent: Int) {
+    /// Applies the inventory: adds and removes terminals, applies new intervals, phases and the concurrency cap.
+    /// Terminals whose interval and phase are unchanged keep their pending tick.
+    ///
+    /// - Parameter phases: terminal → what places its ticks (its gateway), for terminals not placed by their id.
+    func reconcile(intervals: [String: Duration], phases: [String: String] = [:], maxConcurrent: Int) {
         let now = clock.nanoseconds()
         timetable.maxConcurrent = maxConcurrent
         for (terminal, interval) in intervals {
-            timetable.upsert(terminal: terminal, interval: UInt64(interval.nanoseconds), now: now)
+            timetable.upsert(
+                terminal: terminal,
+                interval: UInt64(interval.nanoseconds),
+                phase: phases[terminal],
+                now: now
+            )
         }
         for terminal in scheduledTerminals where intervals[terminal] == nil {
             timetable.remove(terminal: terminal)

@@ -71,7 +71,10 @@ enum Harness {
         switch selector & 7 {
         case 0:
             _ = try? AgentDecoding.status(body)
-        case 1, 6, 7:
+        case 7:
+            // A gateway's batch answer, for three terminals at different cursors.
+            _ = try? AgentDecoding.gatewayTransactions(body, asked: ["t-1": cursor, "t-2": 0, "t-3": 5], limit: 500)
+        case 1, 6:
             guard let page = try? AgentDecoding.transactions(body, after: cursor) else { return }
             // What the engine does with a page: the rules' memory and their conditions.
             let now = Date(timeIntervalSince1970: 1_790_003_600)

@@ -125,3 +125,17 @@ extension DaemonProcess {
         return (daemon, journal, socket)
     }
 }
+
+extension DaemonProcess {
+    /// The daemon on `config`, with its state directory, control socket (`control.sock`) and log in `dir`, logging
+    /// to its console.
+    static func console(config: String, in dir: TestDirectory) throws -> DaemonProcess {
+        try DaemonProcess(
+            arguments: [
+                "--config", config, "--state-dir", dir.file("state"), "--control-socket", dir.file("control.sock"),
+                "--log-target", "console",
+            ],
+            log: dir.file("daemon.log")
+        )
+    }
+}
