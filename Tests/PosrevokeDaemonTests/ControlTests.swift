@@ -31,13 +31,7 @@ struct ControlTests {
         let dir = try TestDirectory()
         let config = try dir.write("posrevoke.yaml", Self.config)
         let socket = dir.file("control.sock")
-        let daemon = try DaemonProcess(
-            arguments: [
-                "--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target",
-                "console",
-            ],
-            log: dir.file("daemon.log")
-        )
+        let daemon = try DaemonProcess.console(config: config, in: dir)
         #expect(eventually(timeout: 20) { FileManager.default.fileExists(atPath: socket) }, "log:\n\(daemon.log)")
         let mode = try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? Int
         #expect(mode == 0o660)

@@ -37,13 +37,7 @@ struct FeedbackTests {
         let config = try dir.write("posrevoke.yaml", yaml)
         let socket = dir.file("control.sock")
         try? FileManager.default.removeItem(atPath: socket)
-        let daemon = try DaemonProcess(
-            arguments: [
-                "--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target",
-                "console",
-            ],
-            log: dir.file("daemon.log")
-        )
+        let daemon = try DaemonProcess.console(config: config, in: dir)
         #expect(eventually(timeout: 20) { FileManager.default.fileExists(atPath: socket) })
         return Running(daemon: daemon, socket: socket)
     }

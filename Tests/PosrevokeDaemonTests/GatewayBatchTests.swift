@@ -26,7 +26,10 @@ struct GatewayBatchTests {
                      "method": "credit-score-pay", "provider": "wechat-payscore", "amount_minor": 2350, "currency": "CNY",
                      "outcome": "approved", "error_code": null}]}
                     """#
-            case "t-5": return #"{"terminal_id": "t-5", "error": {"error": "unreachable", "message": "till offline"}}"#
+            case "t-5":
+                // A gateway that quotes its own token in an error: it must not reach the journal.
+                return
+                    #"{"terminal_id": "t-5", "error": {"error": "unreachable", "message": "till offline (gw-s3cret)"}}"#
             case "t-6":
                 return #"""
                     {"terminal_id": "t-6", "next_after": 0, "transactions": [{"seq": 0, "id": "t-6-0", "time": "\#(now)",
@@ -45,6 +48,7 @@ struct GatewayBatchTests {
     )
     func batch() throws {
         let dir = try TestDirectory()
+        let port = try PlatformEvidenceProcessTests.freePort()
         let gateway = try ScriptedHTTPServer(Self.answer)
         defer { gateway.stop() }
         let lines = Self.terminals.map {
@@ -55,9 +59,10 @@ struct GatewayBatchTests {
             "posrevoke.yaml",
             """
             polling: {interval: 1s, timeout: 2s}
+            metrics: {listen: "127.0.0.1:\(port)"}
             detection: {terminal_unreachable: {consecutive_failures: 2}}
             gateways:
-              gw-a: {url: "\(gateway.base)/gw"}
+              gw-a: {url: "\(gateway.base)/gw", token_file: "\(try dir.writeSecret("gw.token", "gw-s3cret\n"))", allow_plain_http: true}
               gw-b: {url: "http://127.0.0.1:1"}
             terminals:
             \(lines.joined(separator: "\n"))
@@ -91,6 +96,17 @@ struct GatewayBatchTests {
         for (terminal, reason) in expected {
             #expect(unreachable[terminal]?.contains(reason) == true, "\(terminal): \(unreachable[terminal] ?? "-")")
         }
+        #expect(unreachable["t-5"]?.contains("[redacted]") == true && !daemon.log.contains("gw-s3cret"))
+        // Each gateway's requests by outcome, as /metrics tells them.
+        let metrics = RawHTTP.exchange("http://127.0.0.1:\(port)", "GET /metrics HTTP/1.1").map {
+            String(decoding: $0.body, as: UTF8.self)
+        }
+        let okCount = metrics.flatMap {
+            MetricsEndpointTests.value($0, #"posrevoke_gateway_requests_total{gateway="gw-a",outcome="ok"}"#)
+        }
+        let unreachableCount = metrics.flatMap {
+            MetricsEndpointTests.value($0, #"posrevoke_gateway_requests_total{gateway="gw-b",outcome="unreachable"}"#)
+        }
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(timeout: 30) == 0)
 
@@ -103,6 +119,11 @@ struct GatewayBatchTests {
                 as? [[String: Any]]
         }
         #expect(batches.count >= 5, "\(batches.count) batches")
+        #expect(
+            (okCount ?? 0) >= 5 && (okCount ?? .infinity) <= Double(batches.count),
+            "ok \(okCount ?? -1) of \(batches.count)"
+        )
+        #expect((unreachableCount ?? 0) >= 2, "gw-b unreachable \(unreachableCount ?? -1)")
         let elapsed = (requests.last?.at ?? Date()).timeIntervalSince(requests.first?.at ?? Date())
         #expect(Double(batches.count) <= elapsed + 2, "one batch per 1 s tick: \(batches.count) in \(elapsed) s")
         var cursors: [Int] = []

@@ -41,28 +41,14 @@ struct HTTPPlanTests {
             "posrevoke.yaml",
             """
             polling: {interval: 2s}
-            platform:
-              providers: {wechat-payscore: http}
-              http:
-                wechat-payscore:
-                  url: "\(server.base)/platform/wechat-payscore"
-                  merchant_id: "1900000001"
-                  service_id: svc-test
-                  appid: wx-test
-                  key_file: "\(try dir.writeSecret("platform.key", key + "\n"))"
+            \(TestConfig.httpPlatform(base: server.base, keyFile: try dir.writeSecret("platform.key", key + "\n")))
             plans:
               - {id: http, providers: [wechat-payscore], waves: {canary: 1, size: 3, soak: 2s}, watch: 3s, gate: {blocking_alerts: []}, retry: \(retry)}
             terminals_file: inventory.yaml
 
             """
         )
-        return try DaemonProcess(
-            arguments: [
-                "--config", config, "--state-dir", dir.file("state"), "--control-socket", dir.file("control.sock"),
-                "--log-target", "console",
-            ],
-            log: dir.file("daemon.log")
-        )
+        return try DaemonProcess.console(config: config, in: dir)
     }
 
     static func call<T: Decodable>(_ dir: TestDirectory, _ command: String, _ args: [String: String]) throws -> T {

@@ -45,13 +45,7 @@ struct JobsLifecycleTests {
     func start(_ yaml: String, _ dir: TestDirectory) throws -> Running {
         let config = try dir.write("posrevoke.yaml", yaml)
         let socket = dir.file("control.sock")
-        let daemon = try DaemonProcess(
-            arguments: [
-                "--config", config, "--state-dir", dir.file("state"), "--control-socket", socket, "--log-target",
-                "console",
-            ],
-            log: dir.file("daemon.log")
-        )
+        let daemon = try DaemonProcess.console(config: config, in: dir)
         #expect(eventually(timeout: 20) { FileManager.default.fileExists(atPath: socket) })
         return Running(daemon: daemon, socket: socket, dir: dir)
     }

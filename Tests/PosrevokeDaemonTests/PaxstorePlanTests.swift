@@ -73,15 +73,7 @@ struct PaxstorePlanTests {
             """
             polling: {interval: 5s}
             jobs: {platform_rate: {per_second: 500, burst: 500}, terminal_rate: {per_second: 500, burst: 500}}
-            platform:
-              providers: {wechat-payscore: http}
-              http:
-                wechat-payscore:
-                  url: "\(server.base)/platform/wechat-payscore"
-                  merchant_id: "1900000001"
-                  service_id: svc-test
-                  appid: wx-test
-                  key_file: "\(try dir.writeSecret("platform-daemon.key", "shared-secret\n"))"
+            \(TestConfig.httpPlatform(base: server.base, keyFile: try dir.writeSecret("platform-daemon.key", "shared-secret\n")))
             plans:
               - \(plan)
             \(tms)
@@ -90,13 +82,7 @@ struct PaxstorePlanTests {
 
             """
         )
-        return try DaemonProcess(
-            arguments: [
-                "--config", config, "--state-dir", dir.file("state"), "--control-socket", dir.file("control.sock"),
-                "--log-target", "console",
-            ],
-            log: dir.file("daemon.log")
-        )
+        return try DaemonProcess.console(config: config, in: dir)
     }
 
     static func call<T: Decodable>(_ dir: TestDirectory, _ command: String, _ args: [String: String]) throws -> T {

@@ -59,13 +59,7 @@ struct RetryAfterTests {
 
             """
         )
-        let daemon = try DaemonProcess(
-            arguments: [
-                "--config", config, "--state-dir", dir.file("state"), "--control-socket", dir.file("control.sock"),
-                "--log-target", "console",
-            ],
-            log: dir.file("daemon.log")
-        )
+        let daemon = try DaemonProcess.console(config: config, in: dir)
         func calls(_ method: String, _ path: String) -> [ScriptedHTTPServer.Request] {
             platform.requests.filter { $0.method == method && ($0.path == path || $0.path.hasPrefix(path + "?")) }
         }

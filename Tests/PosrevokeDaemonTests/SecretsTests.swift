@@ -57,6 +57,7 @@ struct SecretsTests {
         let dir = try TestDirectory()
         try dir.writeSecret("good.token", "tok-1\n")
         try dir.write("open.token", "tok-2\n")
+        try dir.write("gw-open.token", "tok-4\n")
         try dir.writeSecret("platform.key", "key\u{1B}\n")
         let config = try ConfigParser.parse(
             yaml: """
@@ -64,6 +65,8 @@ struct SecretsTests {
                   providers: {wechat-payscore: http}
                   http:
                     wechat-payscore: {url: "https://pay.example", merchant_id: "1", service_id: s, key_file: "\(dir.file("platform.key"))"}
+                gateways:
+                  gw: {url: "https://gw", token_file: "\(dir.file("gw-open.token"))"}
                 terminals:
                   - {id: t-1, store: s, driver: agent, url: "https://gw/t/t-1", token_file: "\(dir.file("good.token"))"}
                   - {id: t-2, store: s, driver: agent, url: "https://gw/t/t-2", token_file: "\(dir.file("open.token"))"}
@@ -74,8 +77,9 @@ struct SecretsTests {
         )
         let findings = CredentialCheck.findings(config, environment: [:])
         let errors = findings.filter(\.isError).map(\.text)
-        #expect(errors.count == 3, "\(findings)")
+        #expect(errors.count == 4, "\(findings)")
         #expect(errors.contains { $0.hasPrefix("token_file of t-2: ") && $0.contains("chmod 600") })
+        #expect(errors.contains { $0.hasPrefix("gateways.gw.token_file: ") && $0.contains("chmod 600") })
         #expect(errors.contains { $0.hasPrefix("token_file of t-3 and 1 more: ") && $0.contains("does not exist") })
         #expect(errors.contains { $0.hasPrefix("platform.http.wechat-payscore.key_file: ") })
         #expect(findings.contains { !$0.isError && $0.text.contains("'gw-token' not checked") })

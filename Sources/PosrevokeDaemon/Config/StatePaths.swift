@@ -91,6 +91,11 @@ package enum CredentialCheck {
         for terminal in config.terminals where terminal.driver == "agent" {
             if let file = terminal.tokenFile { references.append((file, .bearerToken, "token_file of \(terminal.id)")) }
         }
+        for gateway in config.gateways.values.sorted(by: { $0.name < $1.name }) {
+            if let file = gateway.tokenFile {
+                references.append((file, .bearerToken, "gateways.\(gateway.name).token_file"))
+            }
+        }
         for (provider, http) in config.platform.http.sorted(by: { $0.key.rawValue < $1.key.rawValue })
         where config.platform.providers[provider] == .http {
             references.append((http.keyFile, .signingKey, "platform.http.\(provider.rawValue).key_file"))

@@ -35,10 +35,7 @@ extension Engine {
     }
 
     /// The effective terminal, with job-recorded cutovers applied.
-    func terminal(_ id: String) -> Terminal? {
-        guard let index = terminalIndex[id], config.terminals.indices.contains(index) else { return nil }
-        return effective(config.terminals[index])
-    }
+    func terminal(_ id: String) -> Terminal? { terminals[id: id].map(effective) }
 
     /// Every inventory terminal, effective.
     var effectiveTerminals: [Terminal] { config.terminals.map(effective) }
@@ -49,11 +46,5 @@ extension Engine {
         var effective = terminal
         for (provider, state) in recorded { effective.providers[provider] = state }
         return effective
-    }
-
-    /// Where each terminal sits in `config.terminals`: a lookup without a second copy of the fleet, which at
-    /// 100,000 terminals weighs 50 MB.
-    static func index(_ terminals: [Terminal]) -> [String: Int] {
-        Dictionary(terminals.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -19,11 +19,12 @@ actor Engine: QueueActor {
     let logger: Logger
     let announcer: Announcer
     var config: DaemonConfig {
-        didSet { terminalIndex = Self.index(config.terminals) }
+        didSet { terminals = TerminalTable(config.terminals) }
     }
     /// Cancellation states recorded by jobs; they override the inventory's (see `terminal(_:)`).
     var cutovers: [String: [CreditProvider: ProviderCancellation]] = [:]
-    var terminalIndex: [String: Int]
+    /// `config.terminals` by id.
+    private(set) var terminals: TerminalTable
     private(set) var detectors: [String: TerminalDetector]
     /// The terminals whose detector is not quiet: with those that have alert records, all the clock can change.
     private(set) var noisy: Set<String>
@@ -65,7 +66,7 @@ actor Engine: QueueActor {
         self.announcer = Announcer(logger: logger, store: store, settings: config.alerts)
         inventory.setCursors(snapshot.cursors)
         inventory.setFeedbackCursors(snapshot.feedbackCursors)
-        terminalIndex = Self.index(config.terminals)
+        terminals = TerminalTable(config.terminals)
     }
 
     /// Hands over a poll result from any thread.

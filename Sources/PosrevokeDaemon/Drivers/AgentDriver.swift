@@ -82,15 +82,40 @@ struct AgentDriver: TasklessPolling {
         } catch {
             return completion(.failure(.protocolViolation("cannot encode the gateway request: \(error)")))
         }
-        start(base: gateway.url, tokenFile: gateway.tokenFile, .POST, "/v1/gateway/transactions", body: body) {
-            answer in
+        exchange(base: gateway.url, tokenFile: gateway.tokenFile, .POST, "/v1/gateway/transactions", body: body) {
+            answer,
+            secret in
+            let outcomes = answer.flatMap { data in
+                Self.checked { () throws(AgentProtocolError) in
+                    try AgentDecoding.gatewayTransactions(data, asked: cursors, limit: limit, now: Date())
+                }
+            }
+            CallCounts.gateways.note(gateway.name, Self.outcome(outcomes))
+            // A gateway that echoes its token in a terminal's error does not get it into the journal either.
             completion(
-                answer.flatMap { data in
-                    Self.checked { () throws(AgentProtocolError) in
-                        try AgentDecoding.gatewayTransactions(data, asked: cursors, limit: limit, now: Date())
+                outcomes.map { outcomes in
+                    outcomes.mapValues { outcome in
+                        guard case .refused(let code, let message) = outcome else { return outcome }
+                        return .refused(
+                            code: TransportError.redacting(secret, in: code),
+                            message: TransportError.redacting(secret, in: message)
+                        )
                     }
                 }
             )
+        }
+    }
+
+    /// A gateway request's outcome for `/metrics`: `ok` (the answer was taken, whatever it said of each terminal),
+    /// `refused` (4xx), `failed` (5xx), `invalid` (refused whole), `credential` (its token file cannot be used)
+    /// or `unreachable` (no connection, or no answer in time).
+    private static func outcome<T>(_ result: Result<T, DriverError>) -> String {
+        switch result {
+        case .success: return "ok"
+        case .failure(.rejected(let status, _, _)): return status < 500 ? "refused" : "failed"
+        case .failure(.protocolViolation): return "invalid"
+        case .failure(.credential): return "credential"
+        case .failure: return "unreachable"
         }
     }
 
@@ -190,11 +215,23 @@ struct AgentDriver: TasklessPolling {
         body: Data? = nil,
         completion: @escaping @Sendable (Result<Data, DriverError>) -> Void
     ) {
+        exchange(base: base, tokenFile: tokenFile, method, path, body: body) { answer, _ in completion(answer) }
+    }
+
+    /// `start`, whose `completion` also gets the token sent, so what a 2xx body quotes of it can be redacted.
+    private func exchange(
+        base: String,
+        tokenFile: String?,
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        completion: @escaping @Sendable (Result<Data, DriverError>, _ secret: String?) -> Void
+    ) {
         var headers = HTTPHeaders([("accept", "application/json")])
         let secret: String?
         switch Self.token(tokenFile) {
         case .success(let token): secret = token
-        case .failure(let error): return completion(.failure(error))
+        case .failure(let error): return completion(.failure(error), nil)
         }
         secret.map { headers.add(name: "authorization", value: "Bearer \($0)") }
         if body != nil { headers.add(name: "content-type", value: "application/json") }
@@ -207,15 +244,16 @@ struct AgentDriver: TasklessPolling {
                 body: body.map { .bytes($0) }
             )
         } catch {
-            return completion(.failure(.unreachable("\(base): not a URL the HTTP client takes")))
+            return completion(.failure(.unreachable("\(base): not a URL the HTTP client takes")), secret)
         }
         let timeout = self.timeout
         BoundedExchange(client: client, timeout: timeout, maxBody: Self.maxBody).start(request) { outcome in
             switch outcome {
-            case .failure(.timedOut): completion(.failure(.timedOut(timeout)))
-            case .failure(.tooLarge): completion(.failure(.protocolViolation("answer larger than 1 MiB")))
-            case .failure(.unreachable(let why)): completion(.failure(.unreachable("\(base): \(why)")))
-            case .success(let answer) where (200..<300).contains(answer.status): completion(.success(answer.body))
+            case .failure(.timedOut): completion(.failure(.timedOut(timeout)), secret)
+            case .failure(.tooLarge): completion(.failure(.protocolViolation("answer larger than 1 MiB")), secret)
+            case .failure(.unreachable(let why)): completion(.failure(.unreachable("\(base): \(why)")), secret)
+            case .success(let answer) where (200..<300).contains(answer.status):
+                completion(.success(answer.body), secret)
             case .success(let answer):
                 let failure = try? AgentWire.decoder.decode(AgentWire.Failure.self, from: answer.body)
                 // An agent that echoes the token back in its error does not get it into the journal.
@@ -226,7 +264,8 @@ struct AgentDriver: TasklessPolling {
                             code: TransportError.redacting(secret, in: failure?.error ?? answer.reason),
                             message: TransportError.redacting(secret, in: failure?.message ?? "")
                         )
-                    )
+                    ),
+                    secret
                 )
             }
         }

@@ -224,7 +224,7 @@ struct StepExecutor: Sendable {
         }
         // A terminal known only to its TMS cannot say which methods it takes: the TMS confirmed the parameter push
         // (close-service or reenable waited for it), and that is what it can tell.
-        guard enabled == wantEnabled || terminal.driver == "tms" else {
+        guard enabled == wantEnabled || !status.methodsKnown else {
             return .retry(
                 error: "\(job.provider.rawValue) is still \(enabled ? "enabled" : "disabled") on the terminal"
             )

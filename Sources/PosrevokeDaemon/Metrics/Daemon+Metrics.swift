@@ -30,8 +30,9 @@ extension Daemon {
             return counts
         }
         (snapshot.plans, snapshot.jobs) = runner.sync { runner in (runner.counts().plans, runner.stepCounts()) }
-        snapshot.platformCalls = PlatformCalls.counts.withLock { $0 }
-        snapshot.tmsCalls = TMSCalls.counts.withLock { $0 }
+        snapshot.platformCalls = CallCounts.platform.snapshot
+        snapshot.tmsCalls = CallCounts.tms.snapshot
+        snapshot.gatewayRequests = CallCounts.gateways.snapshot
         snapshot.callbacks = callbacks?.counts.withLock { $0 }
         return snapshot
     }

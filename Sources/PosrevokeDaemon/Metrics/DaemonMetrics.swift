@@ -114,6 +114,7 @@ final class DaemonMetrics: Sendable {
         for (name, help, label, counts) in [
             ("platform_calls", "Payment-platform calls by provider and outcome.", "provider", s.platformCalls),
             ("tms_calls", "Terminal-management-system calls by TMS and outcome.", "tms", s.tmsCalls),
+            ("gateway_requests", "Gateway batch requests by gateway and outcome.", "gateway", s.gatewayRequests),
         ] {
             // Keys are "who outcome".
             for (key, count) in counts.sorted(by: { $0.key < $1.key }) {
@@ -183,6 +184,8 @@ struct MetricsSnapshot: Sendable {
     var platformCalls: [String: Int] = [:]
     /// "tms outcome" → count.
     var tmsCalls: [String: Int] = [:]
+    /// Gateway batch requests, "gateway outcome" → requests.
+    var gatewayRequests: [String: Int] = [:]
     var callbacks: CallbackCounts?
     var reloadOK = true
     var configLoadedAt = Date()

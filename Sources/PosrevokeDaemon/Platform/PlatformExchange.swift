@@ -1,16 +1,5 @@
 import AsyncHTTPClient
 import PosrevokeCore
-import Synchronization
-
-/// Payment-platform calls since start, by provider and outcome (`ok`, `refused` for 4xx, `failed` for 5xx,
-/// `unreachable`), for `/metrics`. Counted where every platform call passes.
-enum PlatformCalls {
-    static let counts = Mutex<[String: Int]>([:])
-
-    static func note(_ provider: CreditProvider, _ outcome: String) {
-        counts.withLock { $0[provider.rawValue + " " + outcome, default: 0] += 1 }
-    }
-}
 
 extension BoundedExchange {
     /// One exchange with a payment platform; a transport failure is a retryable `PlatformCallError` in fixed words.
@@ -18,10 +7,10 @@ extension BoundedExchange {
         do {
             let answer = try await perform(request)
             let outcome = answer.status < 300 ? "ok" : answer.status < 500 ? "refused" : "failed"
-            PlatformCalls.note(provider, outcome)
+            CallCounts.platform.note(provider.rawValue, outcome)
             return answer
         } catch {
-            PlatformCalls.note(provider, "unreachable")
+            CallCounts.platform.note(provider.rawValue, "unreachable")
             let why: String
             switch error {
             case .tooLarge:

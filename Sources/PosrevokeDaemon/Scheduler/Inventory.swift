@@ -4,9 +4,7 @@ import Synchronization
 /// The terminals being polled and their committed cursors, shared by the loop (reads) and the engine (writes).
 package final class Inventory: Sendable {
     private struct State {
-        /// The config's array itself (shared, not copied) and where each id sits in it.
-        var terminals: [Terminal] = []
-        var index: [String: Int] = [:]
+        var terminals = TerminalTable()
         var cursors: [String: Int64] = [:]
         var feedbackCursors: [String: Int64] = [:]
         /// When each terminal was last asked for feedback (monotonic nanoseconds).
@@ -24,19 +22,11 @@ package final class Inventory: Sendable {
     package init() {}
 
     func replace(_ terminals: [Terminal]) {
-        let index = Engine.index(terminals)
-        state.withLock {
-            $0.terminals = terminals
-            $0.index = index
-        }
+        let table = TerminalTable(terminals)
+        state.withLock { $0.terminals = table }
     }
 
-    func terminal(_ id: String) -> Terminal? {
-        state.withLock { state in
-            guard let at = state.index[id], state.terminals.indices.contains(at) else { return nil }
-            return state.terminals[at]
-        }
-    }
+    func terminal(_ id: String) -> Terminal? { state.withLock { $0.terminals[id: id] } }
 
     func cursor(_ id: String) -> Int64 { state.withLock { $0.cursors[id] ?? 0 } }
 

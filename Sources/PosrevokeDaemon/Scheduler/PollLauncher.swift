@@ -45,7 +45,7 @@ struct PollLauncher: Sendable {
     /// slots at once.
     func start(_ launches: [PollTimetable.Launch]) -> Set<String> {
         var idle: Set<String> = []
-        var batches: [String: [Terminal]] = [:]
+        var batches: [String: Batch] = [:]
         for launch in launches {
             guard let terminal = inventory.terminal(launch.terminal), let poller = pollers[terminal.driver],
                 !inventory.shouldPassOver(terminal.id, threshold: unreachableAfter)
@@ -53,21 +53,28 @@ struct PollLauncher: Sendable {
                 idle.insert(launch.terminal)
                 continue
             }
-            if let name = terminal.gateway, gateways[name] != nil, agent != nil {
-                batches[name, default: []].append(terminal)
+            if let name = terminal.gateway, let gateway = gateways[name], let agent {
+                batches[name, default: Batch(gateway: gateway, agent: agent, poller: poller)].terminals.append(terminal)
             } else {
                 start(terminal, poller)
             }
         }
-        for (name, terminals) in batches {
-            guard let gateway = gateways[name], let agent, let poller = pollers[DriverFactory.agent] else { continue }
-            var rest = terminals[...]
+        for batch in batches.values {
+            var rest = batch.terminals[...]
             while !rest.isEmpty {
-                startBatch(gateway, Array(rest.prefix(GatewayConfig.maxTerminalsPerRequest)), agent, poller)
+                start(batch, Array(rest.prefix(GatewayConfig.maxTerminalsPerRequest)))
                 rest = rest.dropFirst(GatewayConfig.maxTerminalsPerRequest)
             }
         }
         return idle
+    }
+
+    /// A gateway's terminals due in one wake-up, and what asks it.
+    private struct Batch {
+        var gateway: GatewayConfig
+        var agent: AgentDriver
+        var poller: Poller
+        var terminals: [Terminal] = []
     }
 
     private func start(_ terminal: Terminal, _ poller: Poller) {
@@ -77,13 +84,14 @@ struct PollLauncher: Sendable {
         poller.poll(terminal, after: cursor, feedbackAfter: feedbackCursor, completion: done)
     }
 
-    /// One request for the new transactions of several terminals behind `gateway`; each terminal's poll then
+    /// One request for the new transactions of several terminals behind a gateway; each terminal's poll then
     /// ends as its own would (feedback when due, its own result, failure and backoff).
-    private func startBatch(_ gateway: GatewayConfig, _ terminals: [Terminal], _ agent: AgentDriver, _ poller: Poller) {
+    private func start(_ batch: Batch, _ terminals: [Terminal]) {
         var cursors: [String: Int64] = [:]
         for terminal in terminals { cursors[terminal.id] = inventory.cursor(terminal.id) }
         let polls = terminals.map { ($0, feedbackCursorIfDue($0), finisher($0, started: clock.nanoseconds())) }
-        agent.transactions(from: gateway, cursors: cursors, limit: pageLimit) { answer in
+        let (gateway, poller) = (batch.gateway, batch.poller)
+        batch.agent.transactions(from: gateway, cursors: cursors, limit: pageLimit) { answer in
             for (terminal, feedbackCursor, done) in polls {
                 poller.finish(
                     terminal,

@@ -5,16 +5,6 @@ import NIOHTTP1
 import PosrevokeCore
 import Synchronization
 
-/// TMS calls since start, by TMS and outcome (`ok`, `refused`, `throttled`, `auth_failed`, `failed`,
-/// `unreachable`), for `/metrics`.
-enum TMSCalls {
-    static let counts = Mutex<[String: Int]>([:])
-
-    static func note(_ tms: String, _ outcome: String) {
-        counts.withLock { $0[tms + " " + outcome, default: 0] += 1 }
-    }
-}
-
 /// One PAXSTORE access key: signs every request as the SDKs do, keeps the key inside its rate limit, and stops
 /// using it at the first authentication failure, before twenty of them lock it for half an hour.
 ///
@@ -91,7 +81,7 @@ struct PaxstoreClient: Sendable {
             answer = try await BoundedExchange(client: client, timeout: timeout, maxBody: Self.maxBody).perform(request)
         } catch {
             settle(throttled: false, headers: nil)
-            TMSCalls.note("paxstore", "unreachable")
+            CallCounts.tms.note("paxstore", "unreachable")
             switch error {
             case .timedOut: throw DriverError.timedOut(timeout)
             case .tooLarge: throw DriverError.protocolViolation("PAXSTORE answer larger than 1 MiB")
@@ -101,7 +91,7 @@ struct PaxstoreClient: Sendable {
         let meaning = PaxstoreAnswer.classify(status: answer.status, body: answer.body)
         switch meaning {
         case .authenticationFailed(let message):
-            TMSCalls.note("paxstore", "auth_failed")
+            CallCounts.tms.note("paxstore", "auth_failed")
             let reason =
                 "PAXSTORE refused the key (129 \(message)): check tms.paxstore.api_key and api_secret_file. "
                 + "Calls with this key are stopped until the config is reloaded, so that it is not locked "
@@ -109,7 +99,7 @@ struct PaxstoreClient: Sendable {
             Self.limits.withLock { $0[account.apiKey]?.authenticationFailed(reason) }
             throw DriverError.permanent(reason)
         case .throttled:
-            TMSCalls.note("paxstore", "throttled")
+            CallCounts.tms.note("paxstore", "throttled")
             settle(throttled: true, headers: answer.headers)
             let until = rateLimit?.windowEnds ?? now().addingTimeInterval(60)
             throw DriverError.throttled(
@@ -117,13 +107,13 @@ struct PaxstoreClient: Sendable {
                 retryAfter: .seconds(max(1, until.timeIntervalSince(now())))
             )
         case .transient(let why):
-            TMSCalls.note("paxstore", "failed")
+            CallCounts.tms.note("paxstore", "failed")
             settle(throttled: false, headers: answer.headers)
             throw DriverError.rejected(status: answer.status, code: "PAXSTORE", message: why)
         case .ok, .alreadyPushed, .notInstalled:
-            TMSCalls.note("paxstore", "ok")
+            CallCounts.tms.note("paxstore", "ok")
         case .terminalNotFound, .refused:
-            TMSCalls.note("paxstore", "refused")
+            CallCounts.tms.note("paxstore", "refused")
         }
         settle(throttled: false, headers: answer.headers)
         return (meaning, answer.body)

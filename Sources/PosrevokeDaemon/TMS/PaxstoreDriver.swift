@@ -27,7 +27,7 @@ struct PaxstoreDriver: TerminalDriver {
         let network = try client.data(PaxstoreWire.Network.self, answer)
         switch network?.onlineStatus {
         case 2:
-            return TerminalStatus(
+            var status = TerminalStatus(
                 terminalID: terminal.id,
                 model: "PAXSTORE",
                 firmware: "",
@@ -35,6 +35,8 @@ struct PaxstoreDriver: TerminalDriver {
                 peripherals: [],
                 paymentMethods: []
             )
+            status.methodsKnown = false
+            return status
         case 1: throw DriverError.unreachable("PAXSTORE says \(serial) is offline")
         default: throw DriverError.unreachable("PAXSTORE does not know whether \(serial) is online")
         }

@@ -2,6 +2,22 @@
 enum TestConfig {
     static let cutover = "2026-01-01T00:00:00Z"
 
+    /// The `platform:` section that sends WeChat Pay Score steps to the simulator's gateway API at `base`, signed
+    /// with the key in `keyFile`.
+    static func httpPlatform(base: String, keyFile: String) -> String {
+        """
+        platform:
+          providers: {wechat-payscore: http}
+          http:
+            wechat-payscore:
+              url: "\(base)/platform/wechat-payscore"
+              merchant_id: "1900000001"
+              service_id: svc-test
+              appid: wx-test
+              key_file: "\(keyFile)"
+        """
+    }
+
     /// `ids` in two stores, credit-score pay cancelled on all; `missed` keep approving it.
     static func yaml(
         terminals ids: [String],
