@@ -25,19 +25,16 @@ final class AgentRoutes: Sendable {
     func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> SimReply {
         let (path, query) = SimRouter.split(uri)
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        if parts.count >= 2, parts[0] == "g" {
-            if let token, authorization != "Bearer \(token)" {
-                return Self.failure(401, "unauthorized", "a valid bearer token is required")
-            }
-            return gateway(method: method, rest: Array(parts.dropFirst(2)), body: body, now: now)
-        }
-        guard parts.count >= 3, parts[0] == "t", parts[2] == "v1" else {
+        let isGateway = parts.count >= 2 && parts[0] == "g"
+        guard isGateway || (parts.count >= 3 && parts[0] == "t" && parts[2] == "v1") else {
             return Self.failure(404, "not_found", "no such resource: \(path)")
         }
-        let terminal = parts[1]
+        // One token for every terminal and gateway, checked before anything else is read.
         if let token, authorization != "Bearer \(token)" {
             return Self.failure(401, "unauthorized", "a valid bearer token is required")
         }
+        if isGateway { return gateway(method: method, rest: Array(parts.dropFirst(2)), body: body, now: now) }
+        let terminal = parts[1]
         let fault = draw(terminal)
         var reply: SimReply
         do {
@@ -162,10 +159,13 @@ final class AgentRoutes: Sendable {
         return list.first { $0.kind != .seqBackwards && rng.unit() < $0.share }
     }
 
+    /// The `limit`s a page may ask for, per terminal or per terminal of a gateway's batch.
+    static let limits = 1...10_000
+
     private static func cursor(_ query: [String: String]) throws -> (Int64, Int) {
         let after = Int64(query["after"] ?? "0")
         let limit = Int(query["limit"] ?? "100")
-        guard let after, let limit, after >= 0, (1...10_000).contains(limit) else {
+        guard let after, let limit, after >= 0, limits.contains(limit) else {
             throw RouteError(status: 400, code: "bad_request", message: "after must be >= 0 and limit 1…10000")
         }
         return (after, limit)

@@ -21,7 +21,7 @@ extension AgentRoutes {
             return Self.failure(400, "bad_request", "cannot read the body as a gateway request")
         }
         let names = request.terminals.map(\.terminal_id)
-        guard (1...10_000).contains(request.limit), (1...GatewayConfig.maxTerminalsPerRequest).contains(names.count),
+        guard Self.limits.contains(request.limit), (1...GatewayConfig.maxTerminalsPerRequest).contains(names.count),
             Set(names).count == names.count, request.terminals.allSatisfy({ $0.after >= 0 })
         else {
             return Self.failure(

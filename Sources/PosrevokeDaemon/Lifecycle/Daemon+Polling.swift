@@ -45,12 +45,16 @@ extension Daemon {
         )
     }
 
-    func intervals() -> [String: Duration] {
-        Dictionary(uniqueKeysWithValues: config.terminals.map { ($0.id, $0.pollInterval) })
-    }
-
-    /// A gateway's terminals share its phase, so they fall due together and go in one batch request.
-    func phases() -> [String: String] {
-        Dictionary(uniqueKeysWithValues: config.terminals.compactMap { t in t.gateway.map { (t.id, "gateway:\($0)") } })
+    /// Each terminal's interval and, behind a gateway, its phase: a gateway's terminals share one, so they fall due
+    /// together and go in one batch request. One pass over the config in force.
+    func timetable() -> (intervals: [String: Duration], phases: [String: String]) {
+        var intervals: [String: Duration] = [:]
+        var phases: [String: String] = [:]
+        intervals.reserveCapacity(config.terminals.count)
+        for terminal in config.terminals {
+            intervals[terminal.id] = terminal.pollInterval
+            if let gateway = terminal.gateway { phases[terminal.id] = "gateway:\(gateway)" }
+        }
+        return (intervals, phases)
     }
 }

@@ -70,7 +70,7 @@ extension Daemon {
                 clock: clock
             )
         )
-        let (intervals, phases, maxConcurrent) = (intervals(), phases(), candidate.polling.maxConcurrent)
+        let ((intervals, phases), maxConcurrent) = (timetable(), candidate.polling.maxConcurrent)
         scheduler.onQueue { $0.reconcile(intervals: intervals, phases: phases, maxConcurrent: maxConcurrent) }
         reloadState = "last reload ok"
         configLoadedAt = Date()

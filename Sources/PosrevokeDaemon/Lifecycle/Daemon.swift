@@ -50,9 +50,9 @@ public final class Daemon: @unchecked Sendable {
     let scheduler: PollScheduler
     /// Rebuilt at every reload (poll loop only).
     var launcher: PollLauncher
-    private var watchdog: Watchdog?
+    var watchdog: Watchdog?
     private var signalSources: [any DispatchSourceSignal] = []
-    private var timers: [any DispatchSourceTimer] = []
+    var timers: [any DispatchSourceTimer] = []
     var reloadState = "last reload ok"
     /// When the config in force was read (at start or by the last reload applied); loop only.
     var configLoadedAt = Date()
@@ -209,7 +209,7 @@ public final class Daemon: @unchecked Sendable {
             }
         }
         loop.checkedSync {
-            let (intervals, phases, maxConcurrent) = (intervals(), phases(), config.polling.maxConcurrent)
+            let ((intervals, phases), maxConcurrent) = (timetable(), config.polling.maxConcurrent)
             scheduler.onQueue { $0.reconcile(intervals: intervals, phases: phases, maxConcurrent: maxConcurrent) }
         }
         scheduler.async { [unowned self] in $0.start { launches in self.startPolls(launches) } }
@@ -248,37 +248,5 @@ public final class Daemon: @unchecked Sendable {
             ServiceNotifier.send("READY=1\nSTATUS=\(statusLine().text)")
         }
         dispatchMain()
-    }
-
-    // MARK: Watchdog
-
-    /// Feeds systemd's watchdog, when it watches, from a queue of its own; the loop turns at least four times per
-    /// ping interval.
-    private func startWatchdog() {
-        let (engine, runner) = (self.engine, self.runner)
-        watchdog = Watchdog(
-            clock: clock,
-            logger: logger,
-            parts: {
-                StallCheck.Inputs(
-                    engineBusySince: engine.published.withLock { $0.busySince },
-                    jobRunnerBusySince: runner.busySince.withLock { $0 },
-                    // Set while the writer works on a turn; a journald that refuses entries does not count (the
-                    // writer backs off and retries), one that blocks the writer for good does.
-                    journalWriterBusySince: JournalQueue.shared.busySince
-                )
-            },
-            recovered: { [unowned self] in self.loop.async { self.publishStatus() } }
-        )
-        guard let watchdog else { return }
-        scheduler.sync { scheduler in
-            scheduler.heartbeat = watchdog.heartbeat
-            scheduler.onLoopTurn = { watchdog.loopTurned() }
-        }
-        every(.nanoseconds(Int64(watchdog.interval / 4)), on: watchdog.queue) { watchdog.check() }
-    }
-
-    private func every(_ interval: Duration, on queue: DispatchQueue, _ work: @escaping @Sendable () -> Void) {
-        timers.append(DispatchSource.repeating(every: interval, on: queue, work))
     }
 }
