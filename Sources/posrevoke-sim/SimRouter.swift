@@ -22,12 +22,14 @@ struct SimRouter: Sendable {
     let metrics: MetricsRoutes
     var paxstore: PaxstoreRoutes? = nil
 
-    /// `signature`: the request's `signature` header, which only PAXSTORE requests carry.
+    /// `signature`: the request's `signature` header, which only PAXSTORE requests carry; `wechatpaySerial`: its
+    /// `Wechatpay-Serial`, which only WeChat Pay requests carry.
     func handle(
         method: String,
         uri: String,
         authorization: String?,
         signature: String? = nil,
+        wechatpaySerial: String? = nil,
         body: Data,
         now: Date
     ) -> SimReply {
@@ -45,7 +47,14 @@ struct SimRouter: Sendable {
         if uri.hasPrefix(WeChatPayRoutes.prefix + "/") || uri.hasPrefix(AlipayRoutes.prefix + "/") {
             let route: SimReply? =
                 uri.hasPrefix(WeChatPayRoutes.prefix)
-                ? wechatPay?.handle(method: method, uri: uri, authorization: authorization, body: body, now: now)
+                ? wechatPay?.handle(
+                    method: method,
+                    uri: uri,
+                    authorization: authorization,
+                    wechatpaySerial: wechatpaySerial,
+                    body: body,
+                    now: now
+                )
                 : alipay?.handle(method: method, uri: uri, body: body, now: now)
             return route
                 ?? PlatformRoutes.failure(

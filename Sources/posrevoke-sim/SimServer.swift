@@ -61,6 +61,7 @@ struct SimServer: Sendable {
                             uri: request.uri,
                             authorization: request.headers.first(name: "authorization"),
                             signature: request.headers.first(name: "signature"),
+                            wechatpaySerial: request.headers.first(name: "wechatpay-serial"),
                             body: Data(body.readableBytesView),
                             now: Date()
                         )

@@ -32,6 +32,8 @@ final class WeChatPayRoutes: Sendable {
     let bills: SimulatedTradeBill?
     private let billFaults = Mutex<[String: String]>([:])
     private let billCounts = Mutex<(queries: Int, downloads: Int)>((0, 0))
+    /// Signed calls whose `Wechatpay-Serial` names no key the platform has listed (or is missing).
+    private let unnamedSerials = Mutex(0)
     /// Where the simulator listens, for the bill's absolute `download_url`; set once it does.
     let base = Mutex<String>("")
     /// The daemon's callback listener, with `--callbacks-url`; `POST …/_callback {"kind", "openid"}` sends one.
@@ -44,6 +46,8 @@ final class WeChatPayRoutes: Sendable {
         var bill_downloads: Int
         /// `"<kind> <status>"` per delivered callback, in order.
         var callbacks: [String]
+        /// Signed calls (the certificate list apart) without a `Wechatpay-Serial` naming a listed key.
+        var unnamed_serial: Int
     }
 
     init(
@@ -83,14 +87,27 @@ final class WeChatPayRoutes: Sendable {
         )
     }
 
-    func handle(method: String, uri: String, authorization: String?, body: Data, now: Date) -> SimReply {
+    /// `wechatpaySerial`: the request's `Wechatpay-Serial` header, the key id the client verifies answers with.
+    func handle(
+        method: String,
+        uri: String,
+        authorization: String?,
+        wechatpaySerial: String? = nil,
+        body: Data,
+        now: Date
+    ) -> SimReply {
         if method == "POST", uri == Self.prefix + "/_rotate" { return rotate() }
         if method == "POST", uri == Self.prefix + "/_bill_fault" { return setBillFault(body) }
         if method == "POST", uri == Self.prefix + "/_callback" { return sendCallback(body) }
         if method == "GET", uri == Self.prefix + "/_stats" {
             let counts = billCounts.withLock { $0 }
             let answers = callbacks.withLock { $0?.answers.withLock { $0 } } ?? []
-            let stats = Stats(bill_queries: counts.queries, bill_downloads: counts.downloads, callbacks: answers)
+            let stats = Stats(
+                bill_queries: counts.queries,
+                bill_downloads: counts.downloads,
+                callbacks: answers,
+                unnamed_serial: unnamedSerials.withLock { $0 }
+            )
             return SimReply(status: 200, body: (try? JSONEncoder().encode(stats)) ?? Data(), fault: nil)
         }
         var reply: (status: Int, body: Data)
@@ -100,12 +117,21 @@ final class WeChatPayRoutes: Sendable {
             // Downloads are not signed: the hash in the signed location answer vouches for the file.
             return download(uri, now: now)
         } else {
+            if !uri.hasPrefix(Self.prefix + "/v3/certificates"), !listed(wechatpaySerial) {
+                unnamedSerials.withLock { $0 += 1 }
+            }
             reply = answer(method, uri, body, now: now)
             if method == "POST", (200..<300).contains(reply.status), draw("lost") < settings.transientErrorShare / 2 {
                 reply = Self.failure(500, "SYSTEM_ERROR", "系统错误 (simulated: the change was made, the answer lost)")
             }
         }
         return signed(reply, now: now)
+    }
+
+    /// Whether `serial` names the key answers are signed with or a certificate the list has served.
+    private func listed(_ serial: String?) -> Bool {
+        guard let serial else { return false }
+        return signing.withLock { $0.serial == serial || $0.certificates.contains { $0.serial == serial } }
     }
 
     /// A new platform key and certificate: listed at once, used for answers from now on.

@@ -71,6 +71,25 @@ struct ControlServerTests {
         return (server, handled)
     }
 
+    @Test("a stop removes the socket it bound, and leaves whatever replaced it")
+    func stopRemovesOwnSocketOnly() throws {
+        let dir = try TestDirectory()
+        let path = dir.file("control.sock")
+        let (own, _) = try makeServer(dir, ControlServer.Limits())
+        own.close()
+        #expect(!FileManager.default.fileExists(atPath: path), "the daemon's own socket stays after its stop")
+
+        let (replaced, _) = try makeServer(dir, ControlServer.Limits())
+        // Someone removes the socket and puts a file there while the daemon runs.
+        #expect(unlink(path) == 0)
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("keep".utf8)))
+        replaced.close()
+        #expect(
+            FileManager.default.contents(atPath: path) == Data("keep".utf8),
+            "the stop removed a file it did not make"
+        )
+    }
+
     @Test("a slowloris client is cut at the request deadline while another client is served", .timeLimit(.minutes(1)))
     func slowloris() throws {
         let dir = try TestDirectory()

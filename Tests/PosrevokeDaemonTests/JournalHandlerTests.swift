@@ -124,6 +124,23 @@ struct SecretAndStatusTests {
             busy.text
                 == "polling 1 terminal · 1 alert firing · reload rejected: x · 2 polls skipped · 5 journal entries dropped"
         )
+        // A demonstration says so, and entries held for journald are counted with the reason.
+        let demo = StatusLine(
+            terminals: 8,
+            firing: 0,
+            reload: "last reload ok",
+            skipped: 0,
+            dropped: 0,
+            storeFailures: 0,
+            unwritten: 4,
+            journalError: "Connection refused",
+            simulated: 8
+        )
+        #expect(
+            demo.text
+                == "polling 8 terminals · 0 alerts firing · last reload ok · journald refuses entries (Connection "
+                + "refused): 4 alert entries held · 8 simulated"
+        )
     }
 
     @Test("the state directory follows --state-dir, then $STATE_DIRECTORY, then the config")

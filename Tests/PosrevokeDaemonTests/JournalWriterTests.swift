@@ -42,6 +42,7 @@ struct JournalWriterTests {
         #expect(queue.durableStatus.failingSince != nil)
         #expect(queue.durableStatus.lastError == -ECONNREFUSED)
         #expect(queue.durableStatus.held == 5)
+        #expect(queue.journalWrittenCount == 0, "refused writes counted as written")
 
         journald.refusing.withLock { $0 = false }
         #expect(eventually(timeout: 10) { settled.withLock { $0.count } == 5 })
@@ -50,6 +51,7 @@ struct JournalWriterTests {
         #expect(queue.durableStatus.failingSince == nil)
         #expect(queue.durableStatus.held == 0)
         #expect(queue.durableStatus.written == 5)
+        #expect(queue.journalWrittenCount == 5, "/metrics counts what journald took, once each")
     }
 
     @Test("a missing journal socket is a failure, although libsystemd reports success")

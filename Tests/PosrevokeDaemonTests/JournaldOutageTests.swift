@@ -74,7 +74,10 @@ struct JournaldOutageTests {
         let listener = try NotifyListener(directory: dir)
         let journal = PrivateJournal(directory: dir)
         let daemon = try DaemonProcess(
-            arguments: ["--config", config, "--state-dir", dir.file("state"), "--log-target", "journal"],
+            arguments: [
+                "--config", config, "--state-dir", dir.file("state"), "--log-target", "journal", "--control-socket",
+                dir.file("control.sock"),
+            ],
             environment: ["NOTIFY_SOCKET": listener.path],
             journal: journal,
             log: dir.file("daemon.log")
@@ -88,6 +91,11 @@ struct JournaldOutageTests {
         let statusDuringOutage = listener.messages[mark...].filter { $0.text.contains("STATUS=polling 6 terminals") }
         #expect(statusDuringOutage.count >= 5, "the loop stopped publishing status while journald was down")
         #expect(try outboxCount(dir.file("state")) >= 8)
+        // posrevokectl status counts them too, with journald's reason.
+        let status = try Ctl.run(["status"], socket: dir.file("control.sock"))
+        let line = status.stdout.split(separator: "\n").first { $0.contains("alert entries to write") } ?? ""
+        let count = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+        #expect(count >= 8 && line.contains("journald refuses them"), "\(status.stdout)\(status.stderr)")
 
         daemon.journald(running: true)
         let written = eventually(timeout: 30, interval: 0.5) {

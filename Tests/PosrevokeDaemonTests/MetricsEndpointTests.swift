@@ -80,6 +80,10 @@ struct MetricsEndpointTests {
         #expect(Self.value(text, #"posrevoke_build_info{version="\#(BuildInfo.version)"}"#) == 1)
         #expect(Self.value(text, "posrevoke_terminals") == 3)
         #expect(Self.value(text, "posrevoke_config_last_reload_successful") == 1)
+        // A fleet of simulated terminals is never taken for a real one: the daemon says so at start.
+        #expect(daemon.log.contains("3 of 3 terminals are simulated"), "\(String(daemon.log.prefix(1500)))")
+        // This daemon logs to the console: nothing reaches a journal, and the counter says so.
+        #expect(Self.value(text, "posrevoke_journal_entries_written_total") == 0)
         #expect(text.contains("posrevoke_poll_duration_seconds_bucket{outcome=\"ok\",le=\""))
         #expect(text.contains("posrevoke_poll_lateness_seconds_count "))
         #expect(!text.contains("pos-a1") && !text.contains("shop-1"), "no terminal or store is a label")

@@ -129,6 +129,21 @@ struct RealPlatformPlanTests {
         #expect(done, "\(stuck)\n\(String(daemon.log.suffix(2000)))")
         #expect(killed && rotated)
         #expect(unexpectedGates.isEmpty, "\(unexpectedGates)")
+        // No private key or APIv3 key in any --json output, the logs or the state database.
+        var places: [(String, String)] = []
+        for command in [
+            ["status"], ["platform", "check"], ["authorizations", "list"], ["jobs", "list"],
+            ["alerts", "list", "--all"],
+            ["plans", "show", "real"],
+        ] {
+            let result = try Ctl.run(command + ["--json"], socket: dir.file("control.sock"))
+            places.append(("posrevokectl \(command.joined(separator: " ")) --json", result.stdout + result.stderr))
+        }
+        // Every signed call named the key the daemon verifies answers with, from the first one on.
+        let stats = try #require(RawHTTP.exchange(server.base, "GET /platform/wechatpay/_stats HTTP/1.1"))
+        struct SerialStats: Decodable { var unnamed_serial: Int }
+        let unnamed = try JSONDecoder().decode(SerialStats.self, from: stats.body).unnamed_serial
+        #expect(unnamed == 0, "\(unnamed) calls without a listed Wechatpay-Serial")
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit(timeout: 30) == 0)
         #expect(server.stop() == 0)
@@ -136,6 +151,18 @@ struct RealPlatformPlanTests {
             .joined()
         #expect(logs.contains("not believed"), "some forged answers reached the daemon and were refused")
         #expect(!logs.contains("SIGN_ERROR"), "every request was signed as the platforms check it")
+        places.append(("the daemon's logs", logs))
+        let state = dir.file("state")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: state)) ?? [] {
+            let bytes = FileManager.default.contents(atPath: state + "/" + name) ?? Data()
+            places.append(("state/\(name)", String(decoding: bytes, as: UTF8.self)))
+        }
+        #expect(places.count > 7)
+        for secret in try Self.secretMarkers(dir) {
+            for (place, text) in places where text.contains(secret) {
+                Issue.record("\(place) holds part of a secret key (\(secret.prefix(6))…)")
+            }
+        }
 
         let queue = try DatabaseQueue(path: dir.file("sim.sqlite"))
         let (orders, authorizations) = try queue.read { db in
@@ -163,6 +190,20 @@ struct RealPlatformPlanTests {
             #expect(effects[key] == 1, "\(key): \(String(describing: effects[key])) effects")
             #expect(calls[key]?.values.reduce(0, +) == 1, "\(key): \(String(describing: calls[key])) calls")
         }
+    }
+
+    /// Pieces of every secret the run uses: each private key's Base64 lines, and the APIv3 key.
+    static func secretMarkers(_ dir: TestDirectory) throws -> [String] {
+        var markers = [
+            try String(contentsOfFile: dir.file("keys/wechatpay-apiv3-key"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        ]
+        for name in ["wechatpay-merchant-key.pem", "alipay-app-key.pem"] {
+            let pem = try String(contentsOfFile: dir.file("keys/\(name)"), encoding: .utf8)
+            markers += pem.split(separator: "\n").filter { !$0.hasPrefix("-----") && $0.count >= 40 }.map(String.init)
+        }
+        #expect(markers.count > 20 && markers[0].count == 32)
+        return markers
     }
 
     @Test("platform check: the right keys pass in both key modes; wrong keys are named", .timeLimit(.minutes(2)))

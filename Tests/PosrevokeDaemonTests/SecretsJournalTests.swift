@@ -173,6 +173,13 @@ struct SecretsJournalTests {
         #expect(!again.ok)
         let reload = try client.send(ControlRequest(command: "reload"))
         #expect(reload.ok)
+        // Plan, job and feedback commands too, whether they succeed or are refused.
+        let feedback = try client.send(
+            ControlRequest(command: "feedback.add", args: ["store": "s-2", "rating": "2", "category": "other"])
+        )
+        #expect(feedback.ok, "\(String(describing: feedback.error))")
+        #expect(!(try client.send(ControlRequest(command: "plans.pause", args: ["id": "no-such-plan"]))).ok)
+        #expect(!(try client.send(ControlRequest(command: "jobs.retry", args: ["id": "no-such-job"]))).ok)
         // Reading commands are not audited.
         _ = try client.send(ControlRequest(command: "status"))
         daemon.signal(SIGTERM)
@@ -183,7 +190,10 @@ struct SecretsJournalTests {
         let audits = try journal.entries().filter { $0["MESSAGE_ID"] == MessageID.operatorCommand }
         #expect(
             audits.compactMap { $0["AUDIT_COMMAND"] }
-                == ["alerts.ack", "alerts.silence", "alerts.unsilence", "alerts.unsilence", "reload"],
+                == [
+                    "alerts.ack", "alerts.silence", "alerts.unsilence", "alerts.unsilence", "reload", "feedback.add",
+                    "plans.pause", "jobs.retry",
+                ],
             "\(audits)"
         )
         for entry in audits {
@@ -194,6 +204,9 @@ struct SecretsJournalTests {
         #expect(audits.first?["ALERT_KEY"] == key && audits.first?["AUDIT_RESULT"] == "ok")
         #expect(audits[1]["SILENCE_ID"] == silenceID && audits[1]["SILENCE_MATCHER"] == "t-9")
         #expect(audits[3]["AUDIT_RESULT"] == "refused" && audits[3]["AUDIT_ERROR"]?.contains("no silence") == true)
+        #expect(audits[5]["STORE_ID"] == "s-2" && audits[5]["AUDIT_RESULT"] == "ok", "\(audits)")
+        #expect(audits[6]["PLAN_ID"] == "no-such-plan" && audits[6]["AUDIT_RESULT"] == "refused", "\(audits)")
+        #expect(audits[7]["JOB_ID"] == "no-such-job" && audits[7]["AUDIT_RESULT"] == "refused", "\(audits)")
         // The acknowledgement and the silence record the peer too.
         let queue = try DatabaseQueue(path: dir.file("state/state.sqlite"))
         let by = try queue.read { db in try String.fetchOne(db, sql: "SELECT by FROM ack") }

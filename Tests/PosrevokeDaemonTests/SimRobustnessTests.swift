@@ -37,6 +37,26 @@ struct SimRobustnessTests {
         "GET /platform/wechat-payscore/v3/payscore/serviceorder?= HTTP/1.1",
         "GET /platform/wechat-payscore/v3/payscore/permissions/authorization-code/%?= HTTP/1.1",
         "POST /platform/wechat-payscore/v3/payscore/serviceorder//cancel?= HTTP/1.1",
+        "POST /g/?= HTTP/1.1",
+        "POST /g/gw-1/v1/gateway/transactions?= HTTP/1.1",
+        "GET /g/gw-1/v1/gateway/transactions HTTP/1.1",
+        "POST /g//v1/gateway/transactions HTTP/1.1",
+        "GET /platform/wechatpay/v3/payscore/serviceorder?= HTTP/1.1",
+        "GET /platform/wechatpay/v3/payscore/serviceorder?out_order_no=%&service_id=&appid= HTTP/1.1",
+        "POST /platform/wechatpay/v3/payscore/permissions/authorization-code//terminate?= HTTP/1.1",
+        "GET /platform/wechatpay/v3/bill/tradebill?bill_date=%&bill_type= HTTP/1.1",
+        "GET /platform/wechatpay/v3/billdownload/file?= HTTP/1.1",
+        "GET /platform/wechatpay/v3/certificates?= HTTP/1.1",
+        "POST /platform/wechatpay/_callback?= HTTP/1.1",
+        "POST /platform/wechatpay/_bill_fault HTTP/1.1",
+        "POST /platform/alipay/gateway.do?= HTTP/1.1",
+        "POST /platform/alipay/gateway.do?method=&sign=%&timestamp= HTTP/1.1",
+        "GET /platform/alipay/?= HTTP/1.1",
+        "GET /tms/paxstore?= HTTP/1.1",
+        "GET /tms/paxstore/v1/3rdsys/terminals?= HTTP/1.1",
+        "GET /tms/paxstore/v1/3rdsys/terminals?sysKey=&timestamp=99999999999999999999&pageNo=-1&pageSize=% HTTP/1.1",
+        "POST /tms/paxstore/v1/3rdsys/terminalApks?= HTTP/1.1",
+        "GET /tms/paxstore/v1/3rdsys/terminalApks?serialNo=&pidList=%&=& HTTP/1.1",
     ]
 
     static let authorizations = [
@@ -45,6 +65,8 @@ struct SimRobustnessTests {
         "Authorization: WECHATPAY2-SHA256-RSA2048 =",
         "Authorization: WECHATPAY2-SHA256-RSA2048 mchid=\"1\",nonce_str=\"n\",timestamp=\"99999999999999999999\",serial_no=\"s\",signature=\"%%\"",
         "Authorization: WECHATPAY2-SHA256-RSA2048 timestamp=\"-9223372036854775808\",nonce_str=\"x\",mchid=\"\",serial_no=\"\",signature=\"\"",
+        "signature: %%",
+        "Wechatpay-Serial: ",
     ]
 
     @Test(
@@ -58,7 +80,8 @@ struct SimRobustnessTests {
         let sim = try SimProcess(
             arguments: [
                 "--config", try dir.write("sim.yaml", Self.config), "--token-file", dir.file("token"),
-                "--platform-key-file", dir.file("platform.key"),
+                "--platform-key-file", dir.file("platform.key"), "--real-platforms", dir.file("keys"),
+                "--paxstore", dir.file("paxstore"),
             ],
             log: dir.file("sim.log")
         )

@@ -45,8 +45,8 @@ public struct Announcement: Sendable, Equatable, Codable {
     public var fields: [String: String] {
         var fields = evidence
         fields[JournalField.messageID] = key.messageID
-        fields["POSREVOKE_ALERT"] = key.kind.rawValue
-        fields["ALERT_STATE"] = phase.rawValue
+        fields[JournalField.alert] = key.kind.rawValue
+        fields[JournalField.alertState] = phase.rawValue
         fields["ALERT_KEY"] = key.description
         fields["ALERT_SEVERITY"] = key.kind.severity.rawValue
         fields["ALERT_SINCE"] = Self.timestamp(since)

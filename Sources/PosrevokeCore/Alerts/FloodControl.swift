@@ -118,8 +118,8 @@ public struct AlertSummary: Sendable, Equatable {
     public var fields: [String: String] {
         var fields = [
             JournalField.messageID: MessageID.alertSummary,
-            "POSREVOKE_ALERT": kind.rawValue,
-            "ALERT_STATE": phase.rawValue,
+            JournalField.alert: kind.rawValue,
+            JournalField.alertState: phase.rawValue,
             "ALERT_SEVERITY": kind.severity.rawValue,
             "ALERT_SCOPE": store == nil ? "fleet" : "store",
             "ALERT_COUNT": String(terminals.count),

@@ -2,6 +2,9 @@
 /// Fields that only one entry carries are spelled where that entry is written.
 public enum JournalField {
     public static let messageID = "MESSAGE_ID"
+    /// The alert kind of an alert entry or a flood summary.
+    public static let alert = "POSREVOKE_ALERT"
+    public static let alertState = "ALERT_STATE"
     public static let terminalID = "TERMINAL_ID"
     public static let storeID = "STORE_ID"
     public static let provider = "PROVIDER"

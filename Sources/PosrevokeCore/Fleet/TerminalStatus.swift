@@ -20,9 +20,9 @@ public struct TerminalStatus: Sendable, Equatable, Codable {
     public var time: Date
     public var peripherals: [String]
     public var paymentMethods: [Method]
-    /// False when the answer cannot say which methods the terminal takes (a TMS sees only that it is online):
-    /// `paymentMethods` is then empty, not a claim that every method is off.
-    public var methodsKnown = true
+    /// False when the answer cannot say which methods the terminal takes or which peripherals it has (a TMS sees
+    /// only that it is online): `paymentMethods` and `peripherals` are then empty, not a claim that nothing is there.
+    public var detailsKnown = true
 
     public init(
         terminalID: String,

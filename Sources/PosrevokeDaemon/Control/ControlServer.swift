@@ -38,6 +38,8 @@ package final class ControlServer: Sendable {
     }
 
     let path: String
+    /// The bound socket's device and inode: the stop removes that socket and nothing else.
+    private let identity: (dev_t, ino_t)?
     private let fd: Int32
     let limits: Limits
     private let handler: @Sendable (ControlRequest, ControlPeer?) -> ControlResponse
@@ -78,6 +80,7 @@ package final class ControlServer: Sendable {
             throw ControlError("cannot listen on \(path): \(reason)")
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        identity = SocketPath.identity(path)
         self.fd = fd
         accepting = Mutex(Accepting(source: DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptor)))
         accepting.withLock {
@@ -97,7 +100,7 @@ package final class ControlServer: Sendable {
             }
         }
         Foundation.close(fd)
-        unlink(path)
+        SocketPath.removeOwn(path, identity: identity)
     }
 
     private func acceptAll() {

@@ -28,6 +28,20 @@ enum SocketPath {
         }
     }
 
+    /// The device and inode of the socket at `path` right after binding it, to know it again at the stop.
+    static func identity(_ path: String) -> (dev_t, ino_t)? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return nil }
+        return (info.st_dev, info.st_ino)
+    }
+
+    /// Unlinks `path` at the stop only when it is still the socket this daemon bound: whatever replaced it since
+    /// (another daemon's socket, a file someone put there) stays.
+    static func removeOwn(_ path: String, identity: (dev_t, ino_t)?) {
+        guard let identity, let now = Self.identity(path), now == identity else { return }
+        unlink(path)
+    }
+
     private static func kind(_ mode: mode_t) -> String {
         switch mode & S_IFMT {
         case S_IFREG: "a regular file"

@@ -94,8 +94,8 @@ extension Engine {
         return fresh
     }
 
-    /// Who a user's authorization belongs to: the store it was imported for, else the store of the sub-merchant,
-    /// else the merchant as a whole.
+    /// Who a user's authorization belongs to: the terminal that reported its `out_request_no`, else the store it was
+    /// imported for, else the store of the sub-merchant, else the merchant as a whole (as bill rows are attributed).
     func callbackOwner(_ payload: PayScoreServiceEvent, merchantID: String) throws -> EvidenceAttribution.Owner {
         let attribution = EvidenceAttribution(
             terminals: effectiveTerminals,
@@ -103,6 +103,12 @@ extension Engine {
             provider: .wechatPayscore,
             merchantID: merchantID
         )
+        if let request = payload.out_request_no, !request.isEmpty,
+            let terminal = try store.reportingTerminal(transaction: request, provider: .wechatPayscore),
+            let owner = attribution.owner(terminal: terminal)
+        {
+            return owner
+        }
         let keys: [(String, String?)] = [
             ("authorization_code", payload.authorization_code), ("openid", payload.openid),
         ]

@@ -166,8 +166,9 @@ final class CallbackListener: Sendable {
             } else {
                 nil
             }
+        // Kept where a store is known (the terminal's or the store's), so a plan's confirm-unbind ends it too.
         let authorization =
-            owner.scope == .store
+            owner.scope != .merchant && !owner.store.isEmpty
             ? key.map { UserAuthorization(provider: .wechatPayscore, store: owner.store, key: $0) }
                 .flatMap { $0.problem() == nil ? $0 : nil } : nil
         return .opened(

@@ -159,6 +159,13 @@ struct StepExecutor: Sendable {
                 // Nothing to uninstall remotely: the hardware is removed by hand, and seen gone.
             }
             let status = try await driver.status(of: terminal)
+            guard status.detailsKnown else {
+                // A TMS cannot see peripherals: an empty list would pass the step with the hardware still there.
+                return .gate(
+                    reason: "the terminal's driver cannot see its peripherals; remove the \(job.provider.rawValue) "
+                        + "hardware from \(job.terminal) by hand, then confirm the job"
+                )
+            }
             let attached = status.peripherals.filter { $0.hasPrefix(job.provider.rawValue) }
             guard attached.isEmpty else {
                 return .wait(
@@ -224,7 +231,7 @@ struct StepExecutor: Sendable {
         }
         // A terminal known only to its TMS cannot say which methods it takes: the TMS confirmed the parameter push
         // (close-service or reenable waited for it), and that is what it can tell.
-        guard enabled == wantEnabled || !status.methodsKnown else {
+        guard enabled == wantEnabled || !status.detailsKnown else {
             return .retry(
                 error: "\(job.provider.rawValue) is still \(enabled ? "enabled" : "disabled") on the terminal"
             )

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import PosrevokeCore
 
 /// A swift-log handler that writes native journal entries and/or readable stderr lines.
 ///
@@ -82,7 +83,8 @@ public struct JournalLogHandler: LogHandler {
 
     /// Fields worth showing on a console line, most telling first.
     static let consoleKeys = [
-        "POSREVOKE_ALERT", "ALERT_STATE", "TERMINAL_ID", "STORE_ID", "PROVIDER", "TRANSACTION_ID", "ALERT_COUNT",
+        JournalField.alert, JournalField.alertState, JournalField.terminalID, JournalField.storeID,
+        JournalField.provider, "TRANSACTION_ID", "ALERT_COUNT",
     ]
 
     /// A console line for an entry written from its fields (alert entries, which bypass swift-log).

@@ -49,6 +49,8 @@ package final class JournalQueue: Sendable {
         var dropped = 0
         var reportedDrops = 0
         var sent = 0
+        /// Log lines and alert entries journald took (not those only written to the console).
+        var journalWritten = 0
         var busy = false
         var durable: [DurableEntry] = []
         var durableStatus = DurableStatus()
@@ -88,6 +90,8 @@ package final class JournalQueue: Sendable {
 
     package var droppedCount: Int { state.withLock { $0.dropped } }
     var sentCount: Int { state.withLock { $0.sent } }
+    /// Entries journald took since start, for `/metrics`.
+    package var journalWrittenCount: Int { state.withLock { $0.journalWritten } }
     package var durableStatus: DurableStatus { state.withLock { $0.durableStatus } }
     /// When the writer started its current turn, if one is under way; a stuck journald shows here.
     package var busySince: Date? { state.withLock { $0.busySince } }
@@ -207,6 +211,7 @@ package final class JournalQueue: Sendable {
             let wroteEntries = durable.prefix(written).filter { $0.fields != nil }.count
             state.durableStatus.held -= wroteEntries
             state.durableStatus.written += wroteEntries
+            if journal { state.journalWritten += batch.count - failed + wroteEntries }
             if error != 0 {
                 state.failures += 1
                 state.durableStatus.lastError = error

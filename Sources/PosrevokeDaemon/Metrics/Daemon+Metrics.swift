@@ -16,6 +16,7 @@ extension Daemon {
             snapshot.reloadOK = reloadState == "last reload ok"
             snapshot.configLoadedAt = configLoadedAt
         }
+        snapshot.journalWritten = JournalQueue.shared.journalWrittenCount
         snapshot.backedOff = inventory.backedOffCount
         let counters = engine.published.withLock { $0 }
         snapshot.transactions = counters.transactions

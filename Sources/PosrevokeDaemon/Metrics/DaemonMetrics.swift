@@ -90,6 +90,7 @@ final class DaemonMetrics: Sendable {
                 gauge("alerts", "Alerts by kind and state.", [("kind", kind.rawValue), ("state", state)], count)
             }
         }
+        total("journal_entries_written", "Entries journald took: log lines and alert entries.", [], s.journalWritten)
         total(
             "journal_entries_dropped",
             "Log entries dropped because the journal queue was full.",
@@ -175,6 +176,7 @@ struct MetricsSnapshot: Sendable {
     var failedCommits = 0
     /// "kind state" → count, for firing and pending alerts.
     var alerts: [String: Int] = [:]
+    var journalWritten = 0
     var journalDropped = 0
     var alertsUnwritten = 0
     /// "step status" → count.

@@ -143,6 +143,19 @@ extension StateStore {
     /// At most this many reported orders are matched against one bill.
     static let maxReportedOrders = 500_000
 
+    /// The terminal that reported the transaction `id` for `provider`, or nil when none did (or more than one did,
+    /// and the number cannot say which).
+    func reportingTerminal(transaction id: String, provider: CreditProvider) throws -> String? {
+        try read { db in
+            let terminals = try String.fetchAll(
+                db,
+                sql: "SELECT DISTINCT terminal_id FROM txn WHERE id = ? AND provider = ? LIMIT 2",
+                arguments: [id, provider.rawValue]
+            )
+            return terminals.count == 1 ? terminals.first : nil
+        }
+    }
+
     /// Transactions the terminals reported for `provider`, received in the interval: order number → terminal.
     func reportedTransactions(
         provider: CreditProvider,

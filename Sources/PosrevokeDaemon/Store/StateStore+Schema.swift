@@ -217,6 +217,10 @@ extension StateStore {
                     """
             )
         }
+        // A Pay Score callback names its `out_request_no`; the terminal that reported it is found by id alone.
+        migrator.registerMigration("v8-txn-id") { db in
+            try db.execute(sql: "CREATE INDEX txn_id ON txn(id)")
+        }
         return migrator
     }
 }

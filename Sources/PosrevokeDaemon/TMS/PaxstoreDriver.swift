@@ -35,7 +35,7 @@ struct PaxstoreDriver: TerminalDriver {
                 peripherals: [],
                 paymentMethods: []
             )
-            status.methodsKnown = false
+            status.detailsKnown = false
             return status
         case 1: throw DriverError.unreachable("PAXSTORE says \(serial) is offline")
         default: throw DriverError.unreachable("PAXSTORE does not know whether \(serial) is online")

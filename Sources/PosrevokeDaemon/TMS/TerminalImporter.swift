@@ -58,11 +58,13 @@ extension Daemon {
     /// Answered on a control worker thread, which waits for the whole listing.
     func importTerminals(from source: String, merchant: String?, reseller: String?) throws -> TerminalImport {
         guard source == "paxstore" else { throw ControlError("unknown TMS '\(source.prefix(32))' (known: paxstore)") }
-        guard let account = config.tms.paxstore else {
+        // The config belongs to the loop: a reload may replace it while this worker waits.
+        let (paxstore, timeout) = loop.checkedSync { (config.tms.paxstore, config.polling.timeout) }
+        guard let account = paxstore else {
             throw ControlError("importing from PAXSTORE needs the tms.paxstore section in the config")
         }
         let importer = TerminalImporter(
-            client: PaxstoreClient(account: account, client: httpClient, timeout: config.polling.timeout)
+            client: PaxstoreClient(account: account, client: httpClient, timeout: timeout)
         )
         let result = waitForResult { () -> Result<TerminalImport, ControlError> in
             do {

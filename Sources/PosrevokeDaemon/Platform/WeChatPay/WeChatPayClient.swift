@@ -86,6 +86,7 @@ struct WeChatPayClient: Sendable {
         _ payload: Data,
         alreadyDone: Set<String>
     ) async throws -> Result {
+        try await keys.prepare(now: clock.now()) { key in try await downloadCertificates(apiV3Key: key) }
         let answer = try await exchange(method, target, payload)
         let serial = answer.headers.first(name: "Wechatpay-Serial")
         let verifier = try await keys.verifier(for: serial, now: clock.now()) { key in

@@ -33,6 +33,16 @@ actor WeChatPayKeys {
         }
     }
 
+    /// In certificate mode, fetches the list when there is none yet (or it is stale), so that a request can name the
+    /// newest certificate in `Wechatpay-Serial`; nothing to do in public-key mode.
+    func prepare(
+        now: Date,
+        download: @Sendable (_ apiV3Key: String) async throws -> (keys: [String: RSAVerifyingKey], newest: String?)
+    ) async throws {
+        guard case .certificates = mode else { return }
+        _ = try await verifier(for: nil, now: now, download: download)
+    }
+
     /// The verifier for an answer signed by `serial`; `download` fetches and checks `/v3/certificates`.
     func verifier(
         for serial: String?,
